@@ -1,0 +1,50 @@
+# The two commands a newcomer needs: `make run` and `make test` (see README.md).
+
+# Django 6.1 needs Python 3.12+. Take the first interpreter that really runs (a pyenv shim for a
+# version that is not active answers "command not found"), then pyenv's own installs.
+ifndef PYTHON
+PYTHON := $(shell for p in python3.13 python3.12 $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3) $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3); do \
+	$$p -c 'import sys; assert sys.version_info >= (3, 12); print(sys.executable)' 2>/dev/null && break; done)
+endif
+
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# `make run` and `make test` are the development setup: debug on, SQLite under var/ unless
+# DATABASE_URL says otherwise.
+export DEBUG ?= true
+
+.PHONY: run test lint install clean
+
+$(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "error: OpenPO needs Python 3.12 or newer (python3.13 or python3.12), and none was found." >&2; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(STAMP)
+
+run: $(STAMP)
+	@mkdir -p var
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py seed_demo
+	@echo
+	@echo "  Shop:      http://$(HOST):$(PORT)/demo/"
+	@echo "  Campaign:  http://$(HOST):$(PORT)/demo/custom-name-tote/"
+	@echo "  Admin:     http://$(HOST):$(PORT)/admin/"
+	@echo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) var test-artifacts

@@ -1,0 +1,176 @@
+"""`manage.py seed_demo`: a demo shop with an open, an upcoming and a closed campaign.
+
+Idempotent: when the demo shop exists it changes nothing and prints the logins again.
+Orders go through the real services, so counters and amounts are what a buyer would make.
+"""
+
+from datetime import timedelta
+from decimal import Decimal
+from io import BytesIO
+
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image, ImageDraw, ImageFont
+
+from campaigns.images import add_campaign_image
+from campaigns.models import Campaign, Shop
+from campaigns.phones import to_e164
+from orders.services import Buyer, LineRequest, place_order
+from orders.transitions import move_order
+from payments.models import PaymentAccount
+
+SHOP_SLUG = "demo"
+SELLER = ("demo", "demo-openpo-2026")
+STAFF = ("admin", "admin-openpo-2026")
+BUYERS = [
+    ("Ayu Lestari", "0812-1111-2001", "Jl. Kenanga 12, Bandung"),
+    ("Budi Santoso", "0813 2222 3002", "Jl. Melati 4, Surabaya"),
+    ("Citra Dewi", "+62 815-3333-4003", "Jl. Anggrek 9, Yogyakarta"),
+    ("Dimas Pratama", "6281744445004", "Jl. Mawar 21, Jakarta Selatan"),
+    ("Eka Putri", "0818 5555 6005", "Jl. Flamboyan 3, Medan"),
+    ("Fajar Nugroho", "0819-6666-7006", "Jl. Cempaka 17, Semarang"),
+    ("Gita Maharani", "0821 7777 8007", "Jl. Dahlia 8, Makassar"),
+    ("Hendra Wijaya", "0822-8888-9008", "Jl. Teratai 30, Denpasar"),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo shop, campaigns, orders and logins (safe to run again)."
+
+    def handle(self, *args, **options):
+        if Shop.objects.filter(slug=SHOP_SLUG).exists():
+            self.stdout.write("Demo data is already there.")
+        else:
+            with transaction.atomic():
+                self.seed(timezone.now())
+            self.stdout.write(self.style.SUCCESS("Demo data created."))
+        self.stdout.write(f"Demo seller login: {SELLER[0]} / {SELLER[1]}")
+        self.stdout.write(f"Staff (admin) login: {STAFF[0]} / {STAFF[1]}")
+
+    def seed(self, now):
+        users = get_user_model().objects
+        seller = users.create_user(SELLER[0], "demo@openpo.test", SELLER[1])
+        users.create_superuser(STAFF[0], "admin@openpo.test", STAFF[1])
+        shop = Shop.objects.create(
+            name="Rajut Nusantara",
+            slug=SHOP_SLUG,
+            owner=seller,
+            whatsapp="+6281234567890",
+            policy="DP is not refundable once production starts. If a PO does not reach its "
+            "minimum, every payment is refunded in full within 3 working days.",
+        )
+        shop.members.add(seller)
+        PaymentAccount.objects.create(
+            shop=shop, provider="BCA", number="1234567890", holder="Rajut Nusantara"
+        )
+        PaymentAccount.objects.create(
+            shop=shop,
+            kind=PaymentAccount.Kind.EWALLET,
+            provider="GoPay",
+            number="081234567890",
+            holder="Sari Rahayu",
+        )
+
+        tote = self.campaign(
+            shop,
+            slug="custom-name-tote",
+            title="Custom name tote bag",
+            description="Hand-knitted cotton tote with your name embroidered on the front. "
+            "Fits a 14-inch laptop.",
+            opens_at=now - timedelta(days=3),
+            closes_at=now + timedelta(days=9),
+            min_quantity=30,
+            capacity=120,
+            max_per_buyer=5,
+            production_days=21,
+            note_prompt="Colour of the name and the name to print",
+            note_required=True,
+            variants=[
+                ("Sage green", 150_000, None),
+                ("Cream", 150_000, None),
+                ("Navy", 165_000, 30),
+            ],
+            colours=["#8fae8b", "#efe6d2", "#27385c"],
+        )
+        self.orders(
+            tote, now - timedelta(days=2), confirm=5, notes=["White, “AYU”", "Gold, “Budi & Sinta”"]
+        )
+
+        self.campaign(
+            shop,
+            slug="batik-hoodie-batch-2",
+            title="Batik hoodie, batch 2",
+            description="Fleece hoodie with a hand-stamped batik panel. Batch 1 sold out in a day.",
+            opens_at=now + timedelta(days=5),
+            closes_at=now + timedelta(days=19),
+            min_quantity=20,
+            capacity=None,
+            production_days=30,
+            deposit_rule=Campaign.DepositRule.FIXED,
+            deposit_value=Decimal(100_000),
+            note_prompt="Optional: a name for the inside label",
+            variants=[
+                ("S", 325_000, None),
+                ("M", 325_000, None),
+                ("L", 325_000, None),
+                ("XL", 345_000, None),
+            ],
+            colours=["#6b3e26", "#c9a227"],
+        )
+
+        pins = self.campaign(
+            shop,
+            slug="enamel-pin-set",
+            title="Enamel pin set: Nusantara fauna",
+            description="Five hard-enamel pins: komodo, orangutan, cendrawasih, anoa and tarsier.",
+            opens_at=now - timedelta(days=20),
+            closes_at=now - timedelta(days=3),
+            min_quantity=10,
+            capacity=50,
+            production_days=14,
+            deposit_rule=Campaign.DepositRule.FULL,
+            variants=[("Set of 5", 85_000, None)],
+            colours=["#d9480f"],
+        )
+        self.orders(pins, now - timedelta(days=15), confirm=len(BUYERS), notes=[""])
+
+    def campaign(self, shop, *, variants, colours, **fields):
+        campaign = Campaign.objects.create(shop=shop, status=Campaign.Status.PUBLISHED, **fields)
+        for position, (name, price, capacity) in enumerate(variants):
+            campaign.variants.create(
+                name=name, price=Decimal(price), capacity=capacity, position=position
+            )
+        for colour in colours:
+            add_campaign_image(
+                campaign=campaign, upload=picture(campaign.title, colour), alt=campaign.title
+            )
+        return campaign
+
+    def orders(self, campaign, placed_at, *, confirm, notes):
+        variants = list(campaign.variants.all())
+        for i, (name, phone, address) in enumerate(BUYERS):
+            variant = variants[i % len(variants)]
+            order = place_order(
+                campaign=campaign,
+                lines=[LineRequest(variant.pk, 1 + i % 3, notes[i % len(notes)])],
+                buyer=Buyer(name, to_e164(phone), f"buyer{i}@example.com", address),
+                idempotency_key=f"demo-{campaign.slug}-{i}",
+                now=placed_at + timedelta(hours=i * 5),
+            )
+            if i < confirm:
+                move_order(order=order, to="confirmed", note="Demo: deposit verified.")
+
+
+def picture(title: str, colour: str) -> SimpleUploadedFile:
+    """A plain product card drawn with Pillow, so the demo needs no files from anywhere."""
+    image = Image.new("RGB", (1200, 1200), colour)
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((250, 380, 950, 1050), radius=60, outline="white", width=24)
+    draw.arc((420, 180, 780, 560), start=180, end=360, fill="white", width=24)
+    draw.text((600, 715), title, fill="white", anchor="mm", font=ImageFont.load_default(size=56))
+    buffer = BytesIO()
+    image.save(buffer, "PNG")
+    return SimpleUploadedFile("demo.png", buffer.getvalue(), content_type="image/png")

@@ -1,0 +1,44 @@
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+
+from campaigns import selectors
+from campaigns.models import Campaign, Shop
+from orders.exceptions import OrderRefused
+from orders.forms import OrderForm
+from orders.services import place_order
+
+
+def shop_detail(request, shop_slug):
+    shop = get_object_or_404(Shop, slug=shop_slug)
+    campaigns = selectors.shop_campaigns(shop)
+    return render(request, "campaigns/shop_detail.html", {"shop": shop, "campaigns": campaigns})
+
+
+def campaign_detail(request, shop_slug, campaign_slug):
+    """The public campaign page; it also takes the order form's POST."""
+    try:
+        campaign = selectors.public_campaign(shop_slug=shop_slug, campaign_slug=campaign_slug)
+    except Campaign.DoesNotExist:
+        raise Http404 from None
+    status = 200
+    if request.method == "POST":
+        form = OrderForm(request.POST, campaign=campaign)
+        if form.is_valid():
+            try:
+                order = place_order(
+                    campaign=campaign,
+                    lines=form.line_requests(),
+                    buyer=form.buyer(language=request.LANGUAGE_CODE),
+                    idempotency_key=form.key(),
+                )
+            except OrderRefused as refusal:
+                form.add_error(None, refusal.message)
+                status = refusal.http_status
+            else:
+                return redirect(order)
+        else:
+            status = 400
+    else:
+        form = OrderForm(campaign=campaign)
+    context = {"campaign": campaign, "shop": campaign.shop, "form": form}
+    return render(request, "campaigns/campaign_detail.html", context, status=status)

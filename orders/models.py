@@ -1,0 +1,180 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import MONEY, Campaign, Variant
+
+# No 0/O or 1/I/L: buyers read the code aloud and type it into a bank transfer note.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 7
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def new_token() -> str:
+    # 24 random bytes: 192 bits, well over the 128 the private link needs.
+    return secrets.token_urlsafe(24)
+
+
+class Order(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for deposit")
+        CONFIRMED = "confirmed", _("Deposit received")
+        IN_PRODUCTION = "in_production", _("In production")
+        AWAITING_BALANCE = "awaiting_balance", _("Waiting for balance")
+        PAID = "paid", _("Paid in full")
+        SHIPPED = "shipped", _("Shipped")
+        COMPLETED = "completed", _("Completed")
+        EXPIRED = "expired", _("Expired")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    # Orders in these states hold their units; the others gave them back. Listed in the order
+    # an order lives through them (the timeline relies on it).
+    ACTIVE = (
+        Status.PENDING,
+        Status.CONFIRMED,
+        Status.IN_PRODUCTION,
+        Status.AWAITING_BALANCE,
+        Status.PAID,
+        Status.SHIPPED,
+        Status.COMPLETED,
+    )
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="orders")
+    code = models.CharField(_("order code"), max_length=12, unique=True, default=new_code)
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    idempotency_key = models.CharField(max_length=64, editable=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+
+    buyer_name = models.CharField(_("name"), max_length=100)
+    buyer_phone = models.CharField(_("WhatsApp number"), max_length=20)
+    buyer_email = models.EmailField(_("email"))
+    shipping_address = models.TextField(_("shipping address"), max_length=500)
+    language = models.CharField(_("language"), max_length=10, default=settings.LANGUAGE_CODE)
+
+    currency = models.CharField(_("currency"), max_length=3)
+    subtotal = models.DecimalField(_("subtotal"), **MONEY)
+    deposit_amount = models.DecimalField(_("deposit"), **MONEY)
+    balance_amount = models.DecimalField(_("balance"), **MONEY)
+    deposit_due_at = models.DateTimeField(_("deposit due"))
+
+    created_at = models.DateTimeField(_("placed"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "idempotency_key"], name="order_idempotency_key_unique"
+            ),
+            models.CheckConstraint(condition=Q(subtotal__gt=0), name="order_subtotal_positive"),
+            models.CheckConstraint(
+                condition=Q(deposit_amount__gte=0, balance_amount__gte=0),
+                name="order_amounts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(subtotal=F("deposit_amount") + F("balance_amount")),
+                name="order_deposit_plus_balance_is_subtotal",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["campaign", "status"]),
+            models.Index(fields=["campaign", "buyer_phone"]),
+            models.Index(fields=["campaign", "buyer_email"]),
+        ]
+
+    def __str__(self):
+        return self.code
+
+    def get_absolute_url(self):
+        return reverse("orders:detail", kwargs={"token": self.token})
+
+    @property
+    def units(self) -> int:
+        return sum(line.quantity for line in self.lines.all())
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    variant = models.ForeignKey(Variant, on_delete=models.PROTECT, related_name="order_lines")
+    # Snapshots: later edits to the variant never change a placed order.
+    variant_name = models.CharField(_("variant"), max_length=80)
+    unit_price = models.DecimalField(_("unit price"), **MONEY)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    note = models.TextField(_("customisation"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="line_quantity_positive"),
+            models.CheckConstraint(condition=Q(unit_price__gt=0), name="line_price_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.variant_name}"
+
+    @property
+    def total(self):
+        return self.unit_price * self.quantity
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("The timeline is append-only.")
+
+    def delete(self):
+        raise TypeError("The timeline is append-only.")
+
+
+class OrderEvent(models.Model):
+    """One step of an order's timeline. Written only by services; never changed or deleted."""
+
+    class Kind(models.TextChoices):
+        PLACED = "placed", _("Order placed")
+        STATUS = "status", _("Status changed")
+        NOTE = "note", _("Note")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    from_status = models.CharField(max_length=20, choices=Order.Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Order.Status.choices, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("order event")
+        verbose_name_plural = _("order events")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.order_id}: {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("The timeline is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The timeline is append-only.")

@@ -1,0 +1,170 @@
+"""Placing orders and moving them through their life. Each function is one transaction."""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaigns.models import Campaign
+from campaigns.money import split_deposit
+from orders.exceptions import CampaignNotOpen, InvalidLines, LimitExceeded
+from orders.models import Order, OrderEvent, OrderLine
+from orders.stock import take_units
+
+MAX_NOTE_LENGTH = 500
+
+
+@dataclass(frozen=True)
+class LineRequest:
+    variant_id: int
+    quantity: int
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Buyer:
+    name: str
+    phone: str  # E.164
+    email: str
+    address: str
+    language: str = "en"
+
+
+def place_order(
+    *,
+    campaign: Campaign,
+    lines: list[LineRequest],
+    buyer: Buyer,
+    idempotency_key: str,
+    now: datetime | None = None,
+) -> Order:
+    """Place an order: check the window and the limits, snapshot prices, take the units.
+
+    Rules: the campaign is published and open; every line names one of its variants with a
+    positive quantity (and a note where the campaign asks for one); the order and the buyer
+    (same phone or email, active orders) stay within the campaign's caps; capacity is taken
+    atomically. The same idempotency key returns the order it already made.
+    """
+    now = now or timezone.now()
+    if existing := _order_for_key(campaign, idempotency_key, buyer):
+        return existing
+    _check_open(campaign, now)
+    variants = _check_lines(campaign, lines)
+    units = sum(line.quantity for line in lines)
+    if campaign.max_per_order is not None and units > campaign.max_per_order:
+        raise LimitExceeded(_("At most %(n)d units per order.") % {"n": campaign.max_per_order})
+
+    subtotal = sum(variants[line.variant_id].price * line.quantity for line in lines)
+    deposit, balance = split_deposit(
+        subtotal=subtotal,
+        units=units,
+        rule=campaign.deposit_rule,
+        value=campaign.deposit_value,
+    )
+    units_by_variant = Counter()
+    for line in lines:
+        units_by_variant[line.variant_id] += line.quantity
+
+    try:
+        with transaction.atomic():
+            take_units(campaign_id=campaign.pk, units_by_variant=units_by_variant)
+            # After take_units: the campaign row is locked until commit, so this buyer's
+            # concurrent orders are counted one after the other, not side by side.
+            _check_buyer_cap(campaign, buyer, units)
+            order = Order.objects.create(
+                campaign=campaign,
+                idempotency_key=idempotency_key,
+                buyer_name=buyer.name,
+                buyer_phone=buyer.phone,
+                buyer_email=buyer.email.lower(),
+                shipping_address=buyer.address,
+                language=buyer.language,
+                currency=campaign.shop.currency,
+                subtotal=subtotal,
+                deposit_amount=deposit,
+                balance_amount=balance,
+                deposit_due_at=now + campaign.deposit_window,
+            )
+            OrderLine.objects.bulk_create(
+                OrderLine(
+                    order=order,
+                    variant=variants[line.variant_id],
+                    variant_name=variants[line.variant_id].name,
+                    unit_price=variants[line.variant_id].price,
+                    quantity=line.quantity,
+                    note=line.note.strip(),
+                )
+                for line in lines
+            )
+            OrderEvent.objects.create(
+                order=order, kind=OrderEvent.Kind.PLACED, to_status=order.status
+            )
+    except IntegrityError:
+        # A double tap racing itself: the other request made the order first.
+        if existing := _order_for_key(campaign, idempotency_key, buyer):
+            return existing
+        raise
+    return order
+
+
+def _order_for_key(campaign: Campaign, key: str, buyer: Buyer) -> Order | None:
+    # The phone must match too: a key alone never opens somebody else's order.
+    return Order.objects.filter(
+        campaign=campaign, idempotency_key=key, buyer_phone=buyer.phone
+    ).first()
+
+
+def _check_open(campaign: Campaign, now: datetime) -> None:
+    phase = campaign.phase_at(now)
+    if phase == Campaign.Phase.OPEN:
+        return
+    if phase == Campaign.Phase.SOLD_OUT:
+        raise CampaignNotOpen(_("Sold out: every unit of this PO has been ordered."))
+    if phase == Campaign.Phase.SCHEDULED:
+        raise CampaignNotOpen(_("This PO is not open yet; come back when it opens."))
+    if phase == Campaign.Phase.DRAFT:
+        raise CampaignNotOpen(_("This PO is not published."))
+    raise CampaignNotOpen(_("This PO is closed and takes no more orders."))
+
+
+def _check_lines(campaign: Campaign, lines: list[LineRequest]) -> dict:
+    if not lines:
+        raise InvalidLines(_("Choose at least one item and how many you want."))
+    variants = {v.pk: v for v in campaign.variants.all()}
+    for line in lines:
+        variant = variants.get(line.variant_id)
+        if variant is None:
+            raise InvalidLines(_("That item is not part of this PO."))
+        if not isinstance(line.quantity, int) or line.quantity < 1:
+            raise InvalidLines(_("Quantities must be whole numbers of at least 1."))
+        if len(line.note) > MAX_NOTE_LENGTH:
+            raise InvalidLines(
+                _("Customisation notes are at most %(n)d characters.") % {"n": MAX_NOTE_LENGTH}
+            )
+        if campaign.note_required and not line.note.strip():
+            raise InvalidLines(
+                _("Please fill in “%(prompt)s” for %(item)s.")
+                % {"prompt": campaign.note_prompt or _("customisation"), "item": variant.name}
+            )
+    return variants
+
+
+def _check_buyer_cap(campaign: Campaign, buyer: Buyer, units: int) -> None:
+    if campaign.max_per_buyer is None:
+        return
+    held = (
+        OrderLine.objects.filter(order__campaign=campaign, order__status__in=Order.ACTIVE)
+        .filter(Q(order__buyer_phone=buyer.phone) | Q(order__buyer_email=buyer.email.lower()))
+        .aggregate(units=Sum("quantity"))["units"]
+        or 0
+    )
+    if held + units > campaign.max_per_buyer:
+        left = max(campaign.max_per_buyer - held, 0)
+        raise LimitExceeded(
+            _("At most %(cap)d units per buyer; you can order %(left)d more.")
+            % {"cap": campaign.max_per_buyer, "left": left}
+        )
