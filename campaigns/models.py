@@ -211,6 +211,8 @@ class Campaign(models.Model):
             errors["closes_at"] = _("The window must close after it opens.")
         if self.capacity is not None and self.min_quantity and self.min_quantity > self.capacity:
             errors["min_quantity"] = _("The minimum cannot be more than the capacity.")
+        if self.capacity is not None and self.capacity < self.reserved:
+            errors["capacity"] = capacity_below_reserved(self.reserved)
         if self.deposit_rule == self.DepositRule.PERCENT and not (
             0 < (self.deposit_value or 0) <= 100
         ):
@@ -299,6 +301,14 @@ class Variant(models.Model):
     @property
     def units_left(self) -> int | None:
         return None if self.capacity is None else self.capacity - self.reserved
+
+    def clean(self):
+        if self.capacity is not None and self.capacity < self.reserved:
+            raise ValidationError({"capacity": capacity_below_reserved(self.reserved)})
+
+
+def capacity_below_reserved(reserved: int):
+    return _("%(n)d units are already ordered; the capacity cannot be lower.") % {"n": reserved}
 
 
 def campaign_image_path(instance, filename):

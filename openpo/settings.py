@@ -123,7 +123,27 @@ STORAGES = {
     },
 }
 
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+
+
+def mailer_from_url(config: dict) -> dict:
+    """Django 6.1's MAILERS entry for what django-environ read from EMAIL_URL."""
+    backend = config["EMAIL_BACKEND"]
+    options = {}
+    if backend == "django.core.mail.backends.smtp.EmailBackend":
+        options = {
+            "host": config["EMAIL_HOST"],
+            "port": config["EMAIL_PORT"],
+            "username": config["EMAIL_HOST_USER"],
+            "password": config["EMAIL_HOST_PASSWORD"],
+            "use_tls": config.get("EMAIL_USE_TLS", False),
+            "use_ssl": config.get("EMAIL_USE_SSL", False),
+        }
+    elif backend == "django.core.mail.backends.filebased.EmailBackend":
+        options = {"file_path": config["EMAIL_FILE_PATH"]}
+    return {"BACKEND": backend, "OPTIONS": options}
+
+
+MAILERS = {"default": mailer_from_url(env.email_url("EMAIL_URL", default="consolemail://"))}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="OpenPO <noreply@openpo.local>")
 
 # Security headers, from Django itself.

@@ -35,7 +35,7 @@ class LineForm(forms.Form):
     def __init__(self, *args, variants, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["variant"].choices = [(v.pk, v.name) for v in variants]
-        self.variant = next((v for v in variants if v.pk == self.initial.get("variant")), None)
+        self.item = next((v for v in variants if v.pk == self.initial.get("variant")), None)
 
 
 LineFormSet = forms.formset_factory(

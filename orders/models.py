@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import MONEY, Campaign, Variant
@@ -66,7 +67,7 @@ class Order(models.Model):
     balance_amount = models.DecimalField(_("balance"), **MONEY)
     deposit_due_at = models.DateTimeField(_("deposit due"))
 
-    created_at = models.DateTimeField(_("placed"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("placed"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -159,7 +160,7 @@ class OrderEvent(models.Model):
         verbose_name=_("by"),
     )
     note = models.TextField(_("note"), blank=True)
-    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
     objects = AppendOnlyQuerySet.as_manager()
 

@@ -88,6 +88,7 @@ def place_order(
                 deposit_amount=deposit,
                 balance_amount=balance,
                 deposit_due_at=now + campaign.deposit_window,
+                created_at=now,
             )
             OrderLine.objects.bulk_create(
                 OrderLine(
@@ -101,7 +102,7 @@ def place_order(
                 for line in lines
             )
             OrderEvent.objects.create(
-                order=order, kind=OrderEvent.Kind.PLACED, to_status=order.status
+                order=order, kind=OrderEvent.Kind.PLACED, to_status=order.status, created_at=now
             )
     except IntegrityError:
         # A double tap racing itself: the other request made the order first.

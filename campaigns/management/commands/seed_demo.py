@@ -158,7 +158,7 @@ class Command(BaseCommand):
                 lines=[LineRequest(variant.pk, 1 + i % 3, notes[i % len(notes)])],
                 buyer=Buyer(name, to_e164(phone), f"buyer{i}@example.com", address),
                 idempotency_key=f"demo-{campaign.slug}-{i}",
-                now=placed_at + timedelta(hours=i * 5),
+                now=placed_at + timedelta(hours=i * 2),
             )
             if i < confirm:
                 move_order(order=order, to="confirmed", note="Demo: deposit verified.")

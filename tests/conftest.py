@@ -1,0 +1,36 @@
+import pytest
+from django.db import connection
+
+from tests.factories import make_campaign, make_shop
+
+
+@pytest.fixture
+def shop(db):
+    return make_shop(name="Rajut Test", slug="rajut", currency="IDR")
+
+
+@pytest.fixture
+def open_campaign(shop):
+    """Open now, two variants, capacity 10, note required."""
+    return make_campaign(
+        shop,
+        slug="tote",
+        title="Custom tote",
+        capacity=10,
+        min_quantity=5,
+        note_prompt="Colour and name to print",
+        note_required=True,
+        variants=[
+            {"name": "Green", "price": "150000"},
+            {"name": "Navy", "price": "165000", "capacity": 4},
+        ],
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    # Row-lock and real-concurrency tests need PostgreSQL; SQLite skips them (CI runs both).
+    if connection.vendor != "postgresql":
+        skip = pytest.mark.skip(reason="needs PostgreSQL (CI runs the suite on it too)")
+        for item in items:
+            if "postgres" in item.keywords:
+                item.add_marker(skip)

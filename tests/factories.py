@@ -1,0 +1,69 @@
+"""Small builders named after the situation a test needs; no factory library required."""
+
+import itertools
+from datetime import timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from campaigns.models import Campaign, Shop, Variant
+from orders.services import Buyer, LineRequest, place_order
+
+_seq = itertools.count(1)
+
+
+def make_user(**fields):
+    n = next(_seq)
+    fields.setdefault("username", f"seller{n}")
+    fields.setdefault("email", f"seller{n}@example.com")
+    return get_user_model().objects.create_user(password="pw-for-tests-only", **fields)
+
+
+def make_shop(**fields) -> Shop:
+    n = next(_seq)
+    owner = fields.pop("owner", None) or make_user()
+    fields.setdefault("name", f"Shop {n}")
+    fields.setdefault("slug", f"shop-{n}")
+    shop = Shop.objects.create(owner=owner, **fields)
+    shop.members.add(owner)
+    return shop
+
+
+def make_campaign(shop: Shop | None = None, *, variants=None, **fields) -> Campaign:
+    """A published campaign, open now, with one variant at Rp 150.000 unless told otherwise."""
+    now = timezone.now()
+    n = next(_seq)
+    fields.setdefault("title", f"Campaign {n}")
+    fields.setdefault("slug", f"campaign-{n}")
+    fields.setdefault("status", Campaign.Status.PUBLISHED)
+    fields.setdefault("opens_at", now - timedelta(days=1))
+    fields.setdefault("closes_at", now + timedelta(days=7))
+    fields.setdefault("min_quantity", 10)
+    fields.setdefault("production_days", 14)
+    campaign = Campaign.objects.create(shop=shop or make_shop(), **fields)
+    for position, spec in enumerate(variants or [{"name": "Standard", "price": "150000"}]):
+        spec = dict(spec)
+        spec["price"] = Decimal(spec["price"])
+        Variant.objects.create(campaign=campaign, position=position, **spec)
+    return campaign
+
+
+def make_buyer(n: int | None = None, **fields) -> Buyer:
+    n = next(_seq) if n is None else n
+    fields.setdefault("name", f"Buyer {n}")
+    fields.setdefault("phone", f"+62812{n:08d}")
+    fields.setdefault("email", f"buyer{n}@example.com")
+    fields.setdefault("address", f"Jl. Contoh {n}, Jakarta")
+    return Buyer(**fields)
+
+
+def make_order(campaign: Campaign, *, quantity: int = 1, note: str = "", buyer=None, **kwargs):
+    variant = kwargs.pop("variant", None) or campaign.variants.first()
+    return place_order(
+        campaign=campaign,
+        lines=[LineRequest(variant.pk, quantity, note)],
+        buyer=buyer or make_buyer(),
+        idempotency_key=kwargs.pop("idempotency_key", f"key-{next(_seq):012d}"),
+        **kwargs,
+    )
