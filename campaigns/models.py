@@ -1,5 +1,6 @@
 from datetime import timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -47,6 +48,8 @@ class Shop(models.Model):
     )
     currency = models.CharField(_("currency"), max_length=3, default="IDR")
     time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Jakarta")
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to="shops/", blank=True)
     policy = models.TextField(
         _("shop policy"), blank=True, help_text=_("Cancellation and refund policy buyers see.")
     )
@@ -165,6 +168,14 @@ class Campaign(models.Model):
     )
     note_required = models.BooleanField(_("customisation required"), default=False)
     cancellation_policy = models.TextField(_("cancellation and refund policy"), blank=True)
+    video_url = models.URLField(_("video link"), blank=True)
+    sales_target = models.PositiveIntegerField(
+        _("sales target (units)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("What you hope to sell; the overview measures progress and margin against it."),
+    )
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -251,7 +262,9 @@ class Campaign(models.Model):
 
     @property
     def production_ends_on(self):
-        return (self.closes_at + timedelta(days=self.production_days)).date()
+        # Counted in the shop's calendar: a window closing at 23:00 in Jakarta closes that day.
+        closes = timezone.localtime(self.closes_at, ZoneInfo(self.shop.time_zone))
+        return closes.date() + timedelta(days=self.production_days)
 
     @property
     def ships_on(self):
@@ -329,3 +342,109 @@ class CampaignImage(models.Model):
 
     def __str__(self):
         return self.alt or self.image.name
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("The timeline is append-only.")
+
+    def delete(self):
+        raise TypeError("The timeline is append-only.")
+
+
+class TimelineEvent(models.Model):
+    """A step of a timeline: written once by a service, never changed or deleted."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("The timeline is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The timeline is append-only.")
+
+
+class CampaignEvent(TimelineEvent):
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Created")
+        PUBLISHED = "published", _("Published")
+        UNPUBLISHED = "unpublished", _("Unpublished")
+        NOTE = "note", _("Note")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+
+    class Meta(TimelineEvent.Meta):
+        verbose_name = _("campaign event")
+        verbose_name_plural = _("campaign events")
+
+    def __str__(self):
+        return f"{self.campaign_id}: {self.get_kind_display()}"
+
+
+class Vendor(models.Model):
+    """Who makes the goods: the seller's own list, reused across campaigns."""
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="vendors")
+    name = models.CharField(_("name"), max_length=100)
+    contact = models.CharField(_("contact"), max_length=200, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("vendor")
+        verbose_name_plural = _("vendors")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["shop", "name"], name="vendor_name_unique_per_shop")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class VendorQuote(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="quotes")
+    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="quotes")
+    unit_cost = models.DecimalField(
+        _("unit cost"), **MONEY, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    lead_time_days = models.PositiveIntegerField(_("lead time (days)"))
+    vendor_minimum = models.PositiveIntegerField(
+        _("vendor's minimum"), default=1, validators=[MinValueValidator(1)]
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    chosen = models.BooleanField(_("chosen"), default=False)
+
+    class Meta:
+        verbose_name = _("vendor quote")
+        verbose_name_plural = _("vendor quotes")
+        ordering = ["unit_cost", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign"], condition=Q(chosen=True), name="one_chosen_quote_per_campaign"
+            ),
+            models.CheckConstraint(condition=Q(unit_cost__gt=0), name="quote_cost_positive"),
+            models.CheckConstraint(
+                condition=Q(vendor_minimum__gte=1), name="quote_minimum_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.vendor} @ {self.unit_cost}"

@@ -124,7 +124,6 @@ STORAGES = {
 }
 
 
-
 def mailer_from_url(config: dict) -> dict:
     """Django 6.1's MAILERS entry for what django-environ read from EMAIL_URL."""
     backend = config["EMAIL_BACKEND"]
@@ -143,7 +142,9 @@ def mailer_from_url(config: dict) -> dict:
     return {"BACKEND": backend, "OPTIONS": options}
 
 
-MAILERS = {"default": mailer_from_url(env.email_url("EMAIL_URL", default="consolemail://"))}
+# Development prints emails to the console; production defaults to a local MTA, as Django did.
+EMAIL_URL_DEFAULT = "consolemail://" if DEBUG else "smtp://localhost:25"
+MAILERS = {"default": mailer_from_url(env.email_url("EMAIL_URL", default=EMAIL_URL_DEFAULT))}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="OpenPO <noreply@openpo.local>")
 
 # Security headers, from Django itself.

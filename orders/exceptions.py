@@ -32,6 +32,11 @@ class LimitExceeded(OrderRefused):
     pass
 
 
+class FormAlreadyUsed(OrderRefused):
+    message = _("This form was already used to place an order. Reload the page to order again.")
+    http_status = 409
+
+
 class TransitionNotAllowed(Exception):
     def __init__(self, order, to):
         super().__init__(f"Order {order.code} cannot move from {order.status} to {to}.")

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import MONEY, Campaign, Variant
+from campaigns.models import MONEY, Campaign, TimelineEvent, Variant
 
 # No 0/O or 1/I/L: buyers read the code aloud and type it into a bank transfer note.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -60,6 +60,9 @@ class Order(models.Model):
     buyer_email = models.EmailField(_("email"))
     shipping_address = models.TextField(_("shipping address"), max_length=500)
     language = models.CharField(_("language"), max_length=10, default=settings.LANGUAGE_CODE)
+    internal_note = models.TextField(
+        _("internal note"), blank=True, help_text=_("Only the shop's team sees this.")
+    )
 
     currency = models.CharField(_("currency"), max_length=3)
     subtotal = models.DecimalField(_("subtotal"), **MONEY)
@@ -131,16 +134,8 @@ class OrderLine(models.Model):
         return self.unit_price * self.quantity
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError("The timeline is append-only.")
-
-    def delete(self):
-        raise TypeError("The timeline is append-only.")
-
-
-class OrderEvent(models.Model):
-    """One step of an order's timeline. Written only by services; never changed or deleted."""
+class OrderEvent(TimelineEvent):
+    """One step of an order's fulfilment timeline."""
 
     class Kind(models.TextChoices):
         PLACED = "placed", _("Order placed")
@@ -151,31 +146,10 @@ class OrderEvent(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     from_status = models.CharField(max_length=20, choices=Order.Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Order.Status.choices, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    note = models.TextField(_("note"), blank=True)
-    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
+    class Meta(TimelineEvent.Meta):
         verbose_name = _("order event")
         verbose_name_plural = _("order events")
-        ordering = ["created_at", "id"]
 
     def __str__(self):
         return f"{self.order_id}: {self.get_kind_display()}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("The timeline is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("The timeline is append-only.")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign
 from campaigns.money import split_deposit
-from orders.exceptions import CampaignNotOpen, InvalidLines, LimitExceeded
+from orders.exceptions import CampaignNotOpen, FormAlreadyUsed, InvalidLines, LimitExceeded
 from orders.models import Order, OrderEvent, OrderLine
 from orders.stock import take_units
 
@@ -113,10 +113,15 @@ def place_order(
 
 
 def _order_for_key(campaign: Campaign, key: str, buyer: Buyer) -> Order | None:
-    # The phone must match too: a key alone never opens somebody else's order.
-    return Order.objects.filter(
-        campaign=campaign, idempotency_key=key, buyer_phone=buyer.phone
-    ).first()
+    """The order this form already made, if any.
+
+    The phone must match too: a key alone never opens somebody else's order. A used form sent
+    again with another phone (a corrected digit, or a second person on the same page) is refused.
+    """
+    order = Order.objects.filter(campaign=campaign, idempotency_key=key).first()
+    if order is not None and order.buyer_phone != buyer.phone:
+        raise FormAlreadyUsed()
+    return order
 
 
 def _check_open(campaign: Campaign, now: datetime) -> None:

@@ -4,6 +4,12 @@ from django.db import connection
 from tests.factories import make_campaign, make_shop
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Real hashing takes ~0.3 s per user by design; tests make many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def shop(db):
     return make_shop(name="Rajut Test", slug="rajut", currency="IDR")

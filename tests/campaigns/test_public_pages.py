@@ -1,0 +1,359 @@
+"""The shop page and the campaign page, as a buyer arriving from a WhatsApp link sees them."""
+
+import html
+import re
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import dateformat, timezone
+
+from campaigns.models import Campaign, CampaignImage
+from orders.models import Order, OrderLine
+from tests.factories import make_campaign, make_order
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+
+
+def page_text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def jakarta_noon(days_from_today: int) -> datetime:
+    """A moment at midday in the shop's time zone, where the UTC and local dates agree."""
+    day = timezone.localdate(timezone=JAKARTA) + timedelta(days=days_from_today)
+    return datetime.combine(day, time(12, 0), tzinfo=JAKARTA)
+
+
+def add_photos(campaign: Campaign, count: int = 2) -> None:
+    # Rows only: the pages render the stored names, no file is opened.
+    for n in range(count):
+        CampaignImage.objects.create(
+            campaign=campaign,
+            image=f"campaigns/{campaign.pk}/photo-{n}.webp",
+            thumbnail=f"campaigns/{campaign.pk}/thumb-{n}.webp",
+            alt=f"{campaign.title} photo {n}",
+            position=n,
+        )
+
+
+def add_many_orders(campaign: Campaign, count: int) -> None:
+    """`count` one-unit pending orders, written in bulk, with the counters kept honest."""
+    variant = campaign.variants.first()
+    now = timezone.now()
+    orders = Order.objects.bulk_create(
+        Order(
+            campaign=campaign,
+            idempotency_key=f"bulk-{campaign.pk}-{n}",
+            buyer_name=f"Buyer {n}",
+            buyer_phone=f"+62812{n:08d}",
+            buyer_email=f"buyer{n}@example.com",
+            shipping_address=f"Jl. Contoh {n}",
+            currency="IDR",
+            subtotal=variant.price,
+            deposit_amount=variant.price / 2,
+            balance_amount=variant.price / 2,
+            deposit_due_at=now + timedelta(hours=24),
+        )
+        for n in range(count)
+    )
+    if orders[0].pk is None:  # backends that do not return ids from bulk inserts
+        orders = list(Order.objects.filter(campaign=campaign))
+    OrderLine.objects.bulk_create(
+        OrderLine(
+            order=order,
+            variant=variant,
+            variant_name=variant.name,
+            unit_price=variant.price,
+            quantity=1,
+            note="Green, “ANDI”",
+        )
+        for order in orders
+    )
+    Campaign.objects.filter(pk=campaign.pk).update(reserved=count)
+    type(variant).objects.filter(pk=variant.pk).update(reserved=count)
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+# --- the shop page ---------------------------------------------------------------------------
+
+
+def test_shop_page_lists_open_then_upcoming_then_closed_and_never_drafts(client, shop):
+    # given campaigns in every situation, created in a shuffled order
+    now = timezone.now()
+    make_campaign(
+        shop,
+        title="Closed pins",
+        opens_at=now - timedelta(days=20),
+        closes_at=now - timedelta(days=2),
+    )
+    make_campaign(
+        shop,
+        title="Upcoming hoodie",
+        opens_at=now + timedelta(days=3),
+        closes_at=now + timedelta(days=10),
+    )
+    make_campaign(shop, title="Secret draft", status=Campaign.Status.DRAFT)
+    make_campaign(
+        shop,
+        title="Scarf in production",
+        status=Campaign.Status.IN_PRODUCTION,
+        opens_at=now - timedelta(days=30),
+        closes_at=now - timedelta(days=10),
+    )
+    make_campaign(shop, title="Open tote", closes_at=now + timedelta(days=5))
+
+    # when a buyer opens the shop
+    response = client.get("/rajut/")
+
+    # then open campaigns come first, then upcoming ones, then the past ones; no draft at all
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "Secret draft" not in text
+    positions = [
+        text.index(title)
+        for title in ("Open tote", "Upcoming hoodie", "Closed pins", "Scarf in production")
+    ]
+    assert positions[0] < positions[1] < positions[2]
+    assert positions[1] < positions[3]
+
+
+def test_shop_page_shows_each_campaign_with_its_price_status_and_progress(client, open_campaign):
+    # given three units ordered on the tote
+    make_order(open_campaign, quantity=3, note="Green, “SARI”")
+
+    # when
+    text = page_text(client.get("/rajut/"))
+
+    # then
+    assert "Custom tote" in text
+    assert "from Rp 150.000" in text
+    assert "closes in" in text
+    assert "3 of 5 needed" in text
+    assert "<progress" in text
+
+
+def test_unknown_shop_is_not_found(client, db):
+    assert client.get("/nobody-here/").status_code == 404
+
+
+def test_shop_page_query_count_does_not_grow_with_orders_or_campaigns(
+    client, open_campaign, django_assert_num_queries
+):
+    # given the shop with one campaign, without a capacity, and no orders
+    Campaign.objects.filter(pk=open_campaign.pk).update(capacity=None)
+    empty = count_queries(client, "/rajut/")
+    print(f"\nshop page queries: {empty}")
+
+    # when the shop fills up: 1,000 orders, photos, an upcoming and a closed campaign
+    add_many_orders(open_campaign, 1000)
+    add_photos(open_campaign)
+    now = timezone.now()
+    for title, opens, closes in [
+        ("Upcoming hoodie", now + timedelta(days=3), now + timedelta(days=10)),
+        ("Closed pins", now - timedelta(days=20), now - timedelta(days=2)),
+    ]:
+        add_photos(make_campaign(open_campaign.shop, title=title, opens_at=opens, closes_at=closes))
+
+    # then the page still runs the same queries
+    with django_assert_num_queries(empty):
+        response = client.get("/rajut/")
+    assert "1000 of 5 needed" in page_text(response)
+    assert empty <= 5
+
+
+# --- the campaign page -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def tote_page_campaign(open_campaign):
+    """The tote with round, recognisable terms; it closes at noon in Jakarta a week from now."""
+    Campaign.objects.filter(pk=open_campaign.pk).update(
+        closes_at=jakarta_noon(7),
+        production_days=14,
+        shipping_days=3,
+        deposit_hours=36,
+        balance_days=10,
+    )
+    open_campaign.refresh_from_db()
+    return open_campaign
+
+
+def test_campaign_page_shows_the_po_terms(client, tote_page_campaign):
+    # given three of the ten units ordered
+    make_order(tote_page_campaign, quantity=3, note="Green, “SARI”")
+
+    # when a buyer opens the campaign
+    response = client.get("/rajut/tote/")
+
+    # then everything the seller's checklist asks for is on the page
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "<h1>Custom tote</h1>" in text
+    assert "Rp 150.000" in text
+    assert "Rp 165.000" in text
+    assert re.search(r'class="pill pill-open">\s*Open\s*·\s*closes in <time', text)
+    assert "3 of 5 needed" in text
+    assert re.search(r'<progress [^>]*max="5" value="3"', text)
+    assert "7 of 10 left" in text
+    closes_on = jakarta_noon(7).date()
+    production_ends = dateformat.format(closes_on + timedelta(days=14), "j M Y")
+    ships = dateformat.format(closes_on + timedelta(days=17), "j M Y")
+    assert f"14 days after the window closes (about {production_ends})" in text
+    assert re.search(rf"Estimated shipping</dt>\s*<dd>{ships}</dd>", text)
+    assert "Down payment (DP) of 50% of the order" in text
+    assert "within 36 hours of ordering" in text
+    assert "The balance is due within 10 days after production finishes." in text
+    assert "Colour and name to print" in text
+    assert 'name="buyer_name"' in text
+
+
+def test_campaign_page_shows_a_fixed_deposit_per_unit(client, open_campaign):
+    # given
+    Campaign.objects.filter(pk=open_campaign.pk).update(
+        deposit_rule=Campaign.DepositRule.FIXED, deposit_value=Decimal(25_000)
+    )
+
+    # when
+    text = page_text(client.get("/rajut/tote/"))
+
+    # then
+    assert "Down payment (DP) of Rp 25.000 per unit" in text
+    assert "50%" not in text
+
+
+def test_campaign_page_shows_full_payment_up_front(client, open_campaign):
+    # given
+    Campaign.objects.filter(pk=open_campaign.pk).update(deposit_rule=Campaign.DepositRule.FULL)
+
+    # when
+    text = page_text(client.get("/rajut/tote/"))
+
+    # then
+    assert "Full payment within 24 hours of ordering." in text
+    assert "Down payment" not in text
+    assert "The balance is due" not in text
+
+
+def test_estimated_dates_are_counted_in_the_shops_time_zone(client, open_campaign):
+    # given a window that closes at midnight in Jakarta (17:00 UTC the day before)
+    midnight = datetime.combine(
+        timezone.localdate(timezone=JAKARTA) + timedelta(days=8), time(0, 0), tzinfo=JAKARTA
+    )
+    Campaign.objects.filter(pk=open_campaign.pk).update(
+        closes_at=midnight, production_days=14, shipping_days=3
+    )
+
+    # when
+    text = page_text(client.get("/rajut/tote/"))
+
+    # then the estimates count from the day the seller and buyers see on their calendar
+    production_ends = dateformat.format(midnight.date() + timedelta(days=14), "j M Y")
+    ships = dateformat.format(midnight.date() + timedelta(days=17), "j M Y")
+    assert f"(about {production_ends})" in text
+    assert re.search(rf"Estimated shipping</dt>\s*<dd>{ships}</dd>", text)
+
+
+def test_scheduled_campaign_counts_down_to_opening_and_takes_no_orders(client, shop):
+    # given a published campaign that opens in three days
+    now = timezone.now()
+    make_campaign(
+        shop,
+        slug="hoodie",
+        title="Batik hoodie",
+        opens_at=now + timedelta(days=3),
+        closes_at=now + timedelta(days=10),
+    )
+
+    # when
+    response = client.get("/rajut/hoodie/")
+
+    # then
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "Opens soon" in text
+    assert "opens in" in text
+    assert "closes in" not in text
+    assert "This PO is not taking orders right now." in text
+    assert 'name="buyer_name"' not in text
+    assert "Place order" not in text
+
+
+def test_draft_campaign_is_not_found(client, shop):
+    # given
+    make_campaign(shop, slug="secret", title="Secret draft", status=Campaign.Status.DRAFT)
+
+    # when
+    response = client.get("/rajut/secret/")
+
+    # then
+    assert response.status_code == 404
+    assert "Secret draft" not in page_text(response)
+
+
+def test_campaign_of_an_unknown_shop_is_not_found(client, open_campaign):
+    assert client.get("/nobody-here/tote/").status_code == 404
+
+
+def test_campaign_slug_under_another_shop_is_not_found(client, open_campaign):
+    # given another shop without a "tote"
+    make_campaign(slug="scarf")
+    other_shop_slug = Campaign.objects.get(slug="scarf").shop.slug
+
+    # then the tote is only found under its own shop
+    assert client.get(f"/{other_shop_slug}/tote/").status_code == 404
+
+
+def test_campaign_page_query_count_is_the_same_with_1000_orders(
+    client, open_campaign, django_assert_num_queries
+):
+    # given the campaign without orders
+    Campaign.objects.filter(pk=open_campaign.pk).update(capacity=None)
+    empty = count_queries(client, "/rajut/tote/")
+    print(f"\ncampaign page queries, 0 orders: {empty}")
+
+    # when 1,000 orders and a few photos arrive
+    add_many_orders(open_campaign, 1000)
+    add_photos(open_campaign, 3)
+
+    # then the page runs exactly the same queries
+    with django_assert_num_queries(empty):
+        response = client.get("/rajut/tote/")
+    print(f"campaign page queries, 1,000 orders: {empty}")
+    assert "1000 of 5 needed" in page_text(response)
+    assert empty <= 5
+
+
+# --- headers ---------------------------------------------------------------------------------
+
+
+def csp_directives(header: str) -> dict[str, list[str]]:
+    directives = {}
+    for part in header.split(";"):
+        name, *values = part.split()
+        directives[name] = values
+    return directives
+
+
+@pytest.mark.parametrize("url", ["/rajut/", "/rajut/tote/"])
+def test_public_pages_send_the_security_headers(client, open_campaign, url):
+    # when
+    response = client.get(url)
+
+    # then
+    assert response.status_code == 200
+    directives = csp_directives(response["Content-Security-Policy"])
+    assert "script-src" in directives
+    assert "'unsafe-inline'" not in directives["script-src"]
+    assert "'unsafe-inline'" not in directives.get("default-src", [])
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"

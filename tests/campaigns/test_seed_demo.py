@@ -1,0 +1,108 @@
+"""`manage.py seed_demo`: the demo a newcomer opens after `make run`."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db.models import Sum
+
+from campaigns.models import Campaign, CampaignImage, Shop, Variant
+from orders.models import Order, OrderEvent, OrderLine
+from payments.models import PaymentAccount
+
+MODELS = [
+    get_user_model(),
+    Shop,
+    Campaign,
+    Variant,
+    CampaignImage,
+    PaymentAccount,
+    Order,
+    OrderLine,
+    OrderEvent,
+]
+
+
+def seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict:
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+@pytest.fixture
+def seeded(db, settings, tmp_path):
+    # The demo draws its photos; keep them out of the real media folder.
+    settings.MEDIA_ROOT = tmp_path
+    return seed()
+
+
+def active_units(**filters) -> int:
+    lines = OrderLine.objects.filter(order__status__in=Order.ACTIVE, **filters)
+    return lines.aggregate(units=Sum("quantity"))["units"] or 0
+
+
+def test_seeding_twice_changes_nothing_the_second_time(seeded):
+    # given the demo is there
+    after_first = counts()
+
+    # when it is seeded again
+    output = seed()
+
+    # then
+    assert counts() == after_first
+    assert "Demo seller login: demo /" in seeded
+    assert "Demo seller login: demo /" in output
+
+
+def test_the_printed_seller_login_opens_the_demo_shop(client, seeded):
+    # given the login the command printed
+    line = next(row for row in seeded.splitlines() if row.startswith("Demo seller login:"))
+    username, password = line.removeprefix("Demo seller login:").strip().split(" / ")
+
+    # then it logs in, as a member of the demo shop
+    assert client.login(username=username, password=password)
+    assert Shop.objects.filter(slug="demo", members__username=username).exists()
+
+
+def test_demo_has_an_open_an_upcoming_and_a_closed_campaign(seeded):
+    # given
+    campaigns = {c.phase: c for c in Campaign.objects.filter(shop__slug="demo")}
+
+    # then an open one with variants, photos and orders
+    open_campaign = campaigns[Campaign.Phase.OPEN]
+    assert open_campaign.variants.count() >= 2
+    assert open_campaign.images.count() >= 1
+    assert open_campaign.orders.count() >= 1
+
+    # and one that opens later
+    assert Campaign.Phase.SCHEDULED in campaigns
+
+    # and a closed one whose confirmed units reach its minimum
+    closed = campaigns[Campaign.Phase.CLOSED]
+    confirmed = OrderLine.objects.filter(
+        order__campaign=closed, order__status=Order.Status.CONFIRMED
+    ).aggregate(units=Sum("quantity"))["units"]
+    assert confirmed >= closed.min_quantity
+
+
+def test_demo_counters_match_the_orders_that_hold_units(seeded):
+    for campaign in Campaign.objects.filter(shop__slug="demo"):
+        assert campaign.reserved == active_units(order__campaign=campaign), campaign.title
+        for variant in campaign.variants.all():
+            assert variant.reserved == active_units(variant=variant), variant.name
+
+
+def test_demo_pages_open(client, seeded):
+    # given
+    open_campaign = next(c for c in Campaign.objects.all() if c.phase == Campaign.Phase.OPEN)
+
+    # then the pages `make run` points at answer
+    assert client.get("/demo/").status_code == 200
+    assert client.get(open_campaign.get_absolute_url()).status_code == 200
+    order = open_campaign.orders.first()
+    assert client.get(order.get_absolute_url()).status_code == 200
