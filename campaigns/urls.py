@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaigns import views
+from campaigns.views import public as views
 
 app_name = "campaigns"
 urlpatterns = [

@@ -11,7 +11,13 @@ from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign
 from campaigns.money import split_deposit
-from orders.exceptions import CampaignNotOpen, FormAlreadyUsed, InvalidLines, LimitExceeded
+from orders.exceptions import (
+    CampaignNotOpen,
+    FormAlreadyUsed,
+    InvalidLines,
+    LimitExceeded,
+    SoldOut,
+)
 from orders.models import Order, OrderEvent, OrderLine
 from orders.stock import take_units
 
@@ -104,8 +110,9 @@ def place_order(
             OrderEvent.objects.create(
                 order=order, kind=OrderEvent.Kind.PLACED, to_status=order.status, created_at=now
             )
-    except IntegrityError:
-        # A double tap racing itself: the other request made the order first.
+    except (IntegrityError, SoldOut, LimitExceeded):
+        # A double tap racing itself: the other tap may have made this very order first (and
+        # taken the last unit, or the buyer's last allowance, while this one waited).
         if existing := _order_for_key(campaign, idempotency_key, buyer):
             return existing
         raise
