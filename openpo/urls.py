@@ -4,10 +4,23 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from campaigns.urls import account_patterns
+from campaigns.urls import dashboard_patterns as campaign_dashboard
+from orders.urls import dashboard_patterns as order_dashboard
+from payments.urls import dashboard_patterns as payment_dashboard
+
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include((account_patterns, "accounts"))),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path(
+        "dashboard/",
+        include(
+            ([*campaign_dashboard, *order_dashboard, *payment_dashboard], "dashboard"),
+        ),
+    ),
     path("", include("orders.urls")),
     # Last: the shop slug takes the first path segment (RESERVED_SLUGS keeps it off the above).
     path("", include("campaigns.urls")),

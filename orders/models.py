@@ -47,6 +47,12 @@ class Order(models.Model):
         Status.COMPLETED,
     )
 
+    # Deposit verified and still going: these count toward the campaign's minimum.
+    COUNTED = ACTIVE[1:]
+    # The deposit is in but the balance is still to come.
+    DEPOSIT_ONLY = (Status.CONFIRMED, Status.IN_PRODUCTION, Status.AWAITING_BALANCE)
+    PAID_IN_FULL = (Status.PAID, Status.SHIPPED, Status.COMPLETED)
+
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="orders")
     code = models.CharField(_("order code"), max_length=12, unique=True, default=new_code)
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)

@@ -1,12 +1,15 @@
-"""What the buyer's order page reads, and the timeline it draws."""
+"""Reads for the order pages and the seller's figures, each in a fixed number of queries."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from orders.models import Order, OrderEvent
+from campaigns.models import Campaign, Shop
+from orders.models import Order, OrderEvent, OrderLine
 
 
 def order_for_buyer(token: str) -> Order:
@@ -60,3 +63,92 @@ def order_timeline(order: Order) -> list[Step]:
     if before(Order.Status.SHIPPED):
         steps.append(Step(_("Shipping (estimate)"), campaign.ships_on, done=False))
     return steps
+
+
+# How far an order's money has come, as the seller filters it. Until payments are recorded
+# one by one (the payments issue) the order's status tells it.
+PAYMENT_STATES = {
+    "unpaid": Q(status=Order.Status.PENDING),
+    "deposit_paid": Q(status__in=Order.DEPOSIT_ONLY, balance_amount__gt=0),
+    "paid_in_full": Q(status__in=Order.PAID_IN_FULL)
+    | Q(status__in=Order.DEPOSIT_ONLY, balance_amount=0),
+}
+
+
+def campaign_figures(campaign: Campaign) -> dict:
+    """The overview's money and order figures, in one query."""
+    active = Q(status__in=Order.ACTIVE)
+    figures = Order.objects.filter(campaign=campaign).aggregate(
+        orders=Count("id", filter=active),
+        pending=Count("id", filter=Q(status=Order.Status.PENDING)),
+        revenue=Sum("subtotal", filter=active, default=0),
+        deposits=Sum("deposit_amount", filter=Q(status__in=Order.COUNTED), default=0),
+        balances=Sum("balance_amount", filter=Q(status__in=Order.PAID_IN_FULL), default=0),
+        outstanding=Sum("balance_amount", filter=Q(status__in=Order.DEPOSIT_ONLY), default=0),
+    )
+    figures["collected"] = figures.pop("deposits") + figures.pop("balances")
+    return figures
+
+
+def units_per_variant(campaign: Campaign) -> list[dict]:
+    """Each variant with units ordered (held) and confirmed (counting toward the minimum)."""
+    counts = {
+        row["variant_id"]: row
+        for row in OrderLine.objects.filter(order__campaign=campaign)
+        .values("variant_id")
+        .annotate(
+            ordered=Sum("quantity", filter=Q(order__status__in=Order.ACTIVE), default=0),
+            confirmed=Sum("quantity", filter=Q(order__status__in=Order.COUNTED), default=0),
+        )
+    }
+    return [
+        {
+            "variant": variant,
+            "ordered": counts.get(variant.pk, {}).get("ordered", 0),
+            "confirmed": counts.get(variant.pk, {}).get("confirmed", 0),
+        }
+        for variant in campaign.variants.all()
+    ]
+
+
+def orders_per_day(campaign: Campaign, tz) -> dict:
+    """Orders placed on each day of the shop's calendar, days without orders included."""
+    rows = (
+        Order.objects.filter(campaign=campaign)
+        .annotate(day=TruncDate("created_at", tzinfo=tz))
+        .values("day")
+        .annotate(n=Count("id"))
+    )
+    return {row["day"]: row["n"] for row in rows}
+
+
+def shop_campaigns_with_progress(shop: Shop):
+    """Every campaign of the shop, drafts included, with its confirmed units."""
+    return (
+        shop.campaigns.annotate(
+            confirmed_units=Sum(
+                "orders__lines__quantity",
+                filter=Q(orders__status__in=Order.COUNTED),
+                default=0,
+            )
+        )
+        .prefetch_related("images")
+        .order_by("-opens_at")
+    )
+
+
+def needs_attention(shop: Shop, now) -> dict:
+    """What the seller should look at today, counted in SQL."""
+    orders = Order.objects.filter(campaign__shop=shop)
+    return {
+        "waiting_for_deposit": orders.filter(status=Order.Status.PENDING).count(),
+        "expiring_soon": orders.filter(
+            status=Order.Status.PENDING, deposit_due_at__lte=now + EXPIRY_WARNING
+        ).count(),
+        "awaiting_decision": shop.campaigns.filter(
+            status=Campaign.Status.PUBLISHED, closes_at__lte=now
+        ),
+    }
+
+
+EXPIRY_WARNING = timedelta(hours=6)

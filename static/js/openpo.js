@@ -23,3 +23,13 @@
   tick();
   setInterval(tick, 60000);
 })();
+
+// Copy buttons: <button data-copy="#input-id"> copies that field's value.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("[data-copy]");
+  if (!button || !navigator.clipboard) { return; }
+  var field = document.querySelector(button.getAttribute("data-copy"));
+  navigator.clipboard.writeText(field.value || field.textContent).then(function () {
+    button.setAttribute("data-copied", "");
+  });
+});

@@ -1,0 +1,70 @@
+"""The seller's home and campaign overview: figures first, then lists."""
+
+from zoneinfo import ZoneInfo
+
+import segno
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaigns.access import seller_view
+from campaigns.charts import HEIGHT, WIDTH, daily_bars
+from campaigns.models import Campaign
+from campaigns.whatsapp import wa_link
+from orders import selectors as orders
+
+
+@login_required
+def pick_shop(request):
+    shops = list(request.user.shops.all())
+    if len(shops) == 1:
+        return redirect("dashboard:home", shop_slug=shops[0].slug)
+    return render(request, "dashboard/pick_shop.html", {"shops": shops})
+
+
+@seller_view
+def home(request, shop):
+    context = {
+        "shop": shop,
+        "campaigns": orders.shop_campaigns_with_progress(shop),
+        "attention": orders.needs_attention(shop, timezone.now()),
+    }
+    return render(request, "dashboard/home.html", context)
+
+
+@seller_view
+def overview(request, shop, campaign_id):
+    campaign = get_object_or_404(
+        shop.campaigns.prefetch_related("variants", "events__actor"), pk=campaign_id
+    )
+    tz = ZoneInfo(shop.time_zone)
+    first = timezone.localtime(campaign.opens_at, tz).date()
+    last = min(timezone.localdate(timezone=tz), timezone.localtime(campaign.closes_at, tz).date())
+    per_variant = orders.units_per_variant(campaign)
+    public_url = request.build_absolute_uri(campaign.get_absolute_url())
+    context = {
+        "shop": shop,
+        "campaign": campaign,
+        "figures": orders.campaign_figures(campaign),
+        "per_variant": per_variant,
+        "confirmed_units": sum(row["confirmed"] for row in per_variant),
+        "bars": daily_bars(orders.orders_per_day(campaign, tz), first, max(first, last)),
+        "chart": {"width": WIDTH, "height": HEIGHT},
+        "public_url": public_url,
+        "share_link": wa_link(
+            _("Open PO: %(title)s. Order here: %(url)s")
+            % {"title": campaign.title, "url": public_url}
+        ),
+    }
+    return render(request, "dashboard/overview.html", context)
+
+
+@seller_view
+def qr_code(request, shop, campaign_id):
+    campaign = get_object_or_404(Campaign.objects.filter(shop=shop), pk=campaign_id)
+    qr = segno.make(request.build_absolute_uri(campaign.get_absolute_url()), error="m")
+    response = HttpResponse(content_type="image/svg+xml")
+    qr.save(response, kind="svg", scale=6, border=2, title=campaign.title)
+    return response

@@ -1,0 +1,4 @@
+# Under /dashboard/, namespace "dashboard".
+dashboard_patterns = [
+    # payment accounts (seller views)
+]
