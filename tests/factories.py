@@ -1,13 +1,18 @@
 """Small builders named after the situation a test needs; no factory library required."""
 
 import itertools
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from campaigns.models import Campaign, Shop, Variant
+from orders.models import Order, OrderLine
 from orders.services import Buyer, LineRequest, place_order
 
 _seq = itertools.count(1)
@@ -67,3 +72,60 @@ def make_order(campaign: Campaign, *, quantity: int = 1, note: str = "", buyer=N
         idempotency_key=kwargs.pop("idempotency_key", f"key-{next(_seq):012d}"),
         **kwargs,
     )
+
+
+def make_many_orders(campaign: Campaign, count: int, *, status: str = "pending") -> None:
+    """`count` one-unit orders written in bulk (fast enough for 5,000), counters kept honest.
+
+    The orders are spread over the campaign's first days, one line each on the first variant.
+    """
+    variant = campaign.variants.first()
+    orders = Order.objects.bulk_create(
+        Order(
+            campaign=campaign,
+            idempotency_key=f"bulk-{campaign.pk}-{n}",
+            status=status,
+            buyer_name=f"Buyer {n}",
+            buyer_phone=f"+62812{n:08d}",
+            buyer_email=f"buyer{n}@example.com",
+            shipping_address=f"Jl. Contoh {n}",
+            currency="IDR",
+            subtotal=variant.price,
+            deposit_amount=variant.price / 2,
+            balance_amount=variant.price / 2,
+            deposit_due_at=campaign.opens_at + timedelta(hours=24),
+            created_at=campaign.opens_at + timedelta(minutes=n),
+        )
+        for n in range(count)
+    )
+    if orders[0].pk is None:  # backends that do not return ids from bulk inserts
+        orders = list(Order.objects.filter(campaign=campaign, idempotency_key__startswith="bulk-"))
+    OrderLine.objects.bulk_create(
+        OrderLine(
+            order=order,
+            variant=variant,
+            variant_name=variant.name,
+            unit_price=variant.price,
+            quantity=1,
+            note="Green, “ANDI”",
+        )
+        for order in orders
+    )
+    if status in Order.ACTIVE:
+        Campaign.objects.filter(pk=campaign.pk).update(reserved=F("reserved") + count)
+        Variant.objects.filter(pk=variant.pk).update(reserved=F("reserved") + count)
+
+
+def count_queries(client, url) -> int:
+    """How many queries one GET of `url` runs (it must answer 200)."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def jakarta_noon(days_from_today: int) -> datetime:
+    """Midday in Jakarta, where the UTC and the local dates agree."""
+    jakarta = ZoneInfo("Asia/Jakarta")
+    day = timezone.localdate(timezone=jakarta) + timedelta(days=days_from_today)
+    return datetime.combine(day, time(12, 0), tzinfo=jakarta)

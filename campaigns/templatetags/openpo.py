@@ -2,7 +2,8 @@ from django import template
 from django.utils import timezone
 from django.utils.timesince import timeuntil
 
-from campaigns.money import format_money
+from campaigns import phones
+from campaigns.money import format_money, quantize
 
 register = template.Library()
 
@@ -16,6 +17,18 @@ def money(amount, currency="IDR"):
 
 
 @register.filter
+def plain_amount(amount, currency="IDR"):
+    """{{ amount|plain_amount:"IDR" }} → 240000: what a banking app accepts when pasted."""
+    return f"{quantize(amount, currency):f}"
+
+
+@register.filter
 def time_left(moment):
     """“2 days, 4 hours”: the server's rendering of a countdown the script keeps ticking."""
     return timeuntil(moment, timezone.now(), depth=2)
+
+
+@register.filter
+def phone(e164):
+    """{{ order.buyer_phone|phone }} → +62 812-3456-7890"""
+    return phones.display(e164) if e164 else ""

@@ -35,7 +35,9 @@ def campaign_detail(request, shop_slug, campaign_slug):
                 form.add_error(None, refusal.message)
                 status = refusal.http_status
             else:
-                return redirect(order)
+                # An own fragment, or the browser carries the form's #order onto the link
+                # the buyer keeps.
+                return redirect(order.get_absolute_url() + "#main")
         else:
             status = 400
     else:

@@ -1,5 +1,7 @@
 // Enhancements only: every page works without this file.
 // Countdowns: <time datetime="..." data-countdown> keeps ticking once a minute.
+document.documentElement.classList.add("js");
+
 (function () {
   "use strict";
   var lang = document.documentElement.lang || "en";

@@ -7,25 +7,16 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import dateformat, timezone
 
 from campaigns.models import Campaign, CampaignImage
-from orders.models import Order, OrderLine
-from tests.factories import make_campaign, make_order
+from tests.factories import count_queries, jakarta_noon, make_campaign, make_many_orders, make_order
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 
 
 def page_text(response) -> str:
     return html.unescape(response.content.decode())
-
-
-def jakarta_noon(days_from_today: int) -> datetime:
-    """A moment at midday in the shop's time zone, where the UTC and local dates agree."""
-    day = timezone.localdate(timezone=JAKARTA) + timedelta(days=days_from_today)
-    return datetime.combine(day, time(12, 0), tzinfo=JAKARTA)
 
 
 def add_photos(campaign: Campaign, count: int = 2) -> None:
@@ -38,50 +29,6 @@ def add_photos(campaign: Campaign, count: int = 2) -> None:
             alt=f"{campaign.title} photo {n}",
             position=n,
         )
-
-
-def add_many_orders(campaign: Campaign, count: int) -> None:
-    """`count` one-unit pending orders, written in bulk, with the counters kept honest."""
-    variant = campaign.variants.first()
-    now = timezone.now()
-    orders = Order.objects.bulk_create(
-        Order(
-            campaign=campaign,
-            idempotency_key=f"bulk-{campaign.pk}-{n}",
-            buyer_name=f"Buyer {n}",
-            buyer_phone=f"+62812{n:08d}",
-            buyer_email=f"buyer{n}@example.com",
-            shipping_address=f"Jl. Contoh {n}",
-            currency="IDR",
-            subtotal=variant.price,
-            deposit_amount=variant.price / 2,
-            balance_amount=variant.price / 2,
-            deposit_due_at=now + timedelta(hours=24),
-        )
-        for n in range(count)
-    )
-    if orders[0].pk is None:  # backends that do not return ids from bulk inserts
-        orders = list(Order.objects.filter(campaign=campaign))
-    OrderLine.objects.bulk_create(
-        OrderLine(
-            order=order,
-            variant=variant,
-            variant_name=variant.name,
-            unit_price=variant.price,
-            quantity=1,
-            note="Green, “ANDI”",
-        )
-        for order in orders
-    )
-    Campaign.objects.filter(pk=campaign.pk).update(reserved=count)
-    type(variant).objects.filter(pk=variant.pk).update(reserved=count)
-
-
-def count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
 
 
 # --- the shop page ---------------------------------------------------------------------------
@@ -155,7 +102,7 @@ def test_shop_page_query_count_does_not_grow_with_orders_or_campaigns(
     print(f"\nshop page queries: {empty}")
 
     # when the shop fills up: 1,000 orders, photos, an upcoming and a closed campaign
-    add_many_orders(open_campaign, 1000)
+    make_many_orders(open_campaign, 1000)
     add_photos(open_campaign)
     now = timezone.now()
     for title, opens, closes in [
@@ -322,7 +269,7 @@ def test_campaign_page_query_count_is_the_same_with_1000_orders(
     print(f"\ncampaign page queries, 0 orders: {empty}")
 
     # when 1,000 orders and a few photos arrive
-    add_many_orders(open_campaign, 1000)
+    make_many_orders(open_campaign, 1000)
     add_photos(open_campaign, 3)
 
     # then the page runs exactly the same queries

@@ -1,0 +1,90 @@
+"""Real-browser tests: pytest-playwright (sync API) against pytest-django's `live_server`.
+
+The browser is Debian's Chromium at /usr/bin/chromium, not one that `playwright install`
+downloads. Screenshots of every step land in test-artifacts/e2e/ (gitignored).
+"""
+
+import os
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
+PHONE = {"width": 390, "height": 844}
+DEMO_CAMPAIGN_PATH = "/demo/custom-name-tote/"
+
+
+def pytest_collection_modifyitems(items):
+    """Run the browser tests last (stable: every other order is kept).
+
+    From the first browser test to the end of the session, the sync Playwright API keeps an
+    event loop running in the test thread, so every ORM call in that thread needs
+    DJANGO_ALLOW_ASYNC_UNSAFE. Setting it for the whole run would also hand it to the
+    subprocesses other tests start (`manage.py check --deploy` then fails with async.E001).
+    """
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def allow_orm_beside_playwright_loop():
+    """DJANGO_ALLOW_ASYNC_UNSAFE from the first browser test to the end of the session."""
+    had = "DJANGO_ALLOW_ASYNC_UNSAFE" in os.environ
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    yield
+    if not had:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "headless": True,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": PHONE, "locale": "en-US"}
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """seed_demo draws and stores campaign photos: keep them out of var/media.
+
+    The live server serves MEDIA_URL from MEDIA_ROOT itself, so the photos still show.
+    """
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def demo_campaign_url(live_server, media_root):
+    """The demo data (`manage.py seed_demo`) in the live server's database; the open PO's URL."""
+    call_command("seed_demo", stdout=StringIO())
+    return live_server.url + DEMO_CAMPAIGN_PATH
+
+
+@pytest.fixture
+def screenshot(page):
+    """screenshot("01-campaign") saves a full-page PNG to test-artifacts/e2e/01-campaign.png."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    def take(name: str) -> Path:
+        path = ARTIFACTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
