@@ -74,7 +74,9 @@ def make_order(campaign: Campaign, *, quantity: int = 1, note: str = "", buyer=N
     )
 
 
-def make_many_orders(campaign: Campaign, count: int, *, status: str = "pending") -> None:
+def make_many_orders(
+    campaign: Campaign, count: int, *, status: str = "pending", start: int = 0
+) -> None:
     """`count` one-unit orders written in bulk (fast enough for 5,000), counters kept honest.
 
     The orders are spread over the campaign's first days, one line each on the first variant.
@@ -96,10 +98,11 @@ def make_many_orders(campaign: Campaign, count: int, *, status: str = "pending")
             deposit_due_at=campaign.opens_at + timedelta(hours=24),
             created_at=campaign.opens_at + timedelta(minutes=n),
         )
-        for n in range(count)
+        for n in range(start, start + count)
     )
     if orders[0].pk is None:  # backends that do not return ids from bulk inserts
-        orders = list(Order.objects.filter(campaign=campaign, idempotency_key__startswith="bulk-"))
+        keys = [order.idempotency_key for order in orders]
+        orders = list(Order.objects.filter(campaign=campaign, idempotency_key__in=keys))
     OrderLine.objects.bulk_create(
         OrderLine(
             order=order,
