@@ -49,6 +49,14 @@ class Shop(models.Model):
     currency = models.CharField(_("currency"), max_length=3, default="IDR")
     time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Jakarta")
     contact_email = models.EmailField(_("contact email"), blank=True)
+    unique_codes = models.BooleanField(
+        _("unique transfer codes"),
+        default=False,
+        help_text=_(
+            "Add 1–999 to each amount to transfer (kode unik) so that payments can be told "
+            "apart in the bank statement. The price does not change."
+        ),
+    )
     logo = models.ImageField(_("logo"), upload_to="shops/", blank=True)
     policy = models.TextField(
         _("shop policy"), blank=True, help_text=_("Cancellation and refund policy buyers see.")

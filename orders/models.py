@@ -75,6 +75,9 @@ class Order(models.Model):
     deposit_amount = models.DecimalField(_("deposit"), **MONEY)
     balance_amount = models.DecimalField(_("balance"), **MONEY)
     deposit_due_at = models.DateTimeField(_("deposit due"))
+    balance_due_at = models.DateTimeField(_("balance due"), null=True, blank=True)
+    # The shop's "kode unik": added to every amount this order transfers, never to its price.
+    transfer_code = models.PositiveSmallIntegerField(_("unique transfer code"), default=0)
 
     created_at = models.DateTimeField(_("placed"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -95,6 +98,9 @@ class Order(models.Model):
             models.CheckConstraint(
                 condition=Q(subtotal=F("deposit_amount") + F("balance_amount")),
                 name="order_deposit_plus_balance_is_subtotal",
+            ),
+            models.CheckConstraint(
+                condition=Q(transfer_code__lte=999), name="order_transfer_code_below_1000"
             ),
         ]
         indexes = [

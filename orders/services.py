@@ -1,5 +1,6 @@
 """Placing orders and moving them through their life. Each function is one transaction."""
 
+import secrets
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -94,6 +95,7 @@ def place_order(
                 deposit_amount=deposit,
                 balance_amount=balance,
                 deposit_due_at=now + campaign.deposit_window,
+                transfer_code=secrets.randbelow(999) + 1 if campaign.shop.unique_codes else 0,
                 created_at=now,
             )
             OrderLine.objects.bulk_create(
