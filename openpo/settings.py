@@ -98,6 +98,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "dashboard:pick_shop"
+LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en")
 LANGUAGES = [("en", _("English")), ("id", _("Indonesian"))]
@@ -145,6 +148,8 @@ def mailer_from_url(config: dict) -> dict:
 # Development prints emails to the console; production defaults to a local MTA, as Django did.
 EMAIL_URL_DEFAULT = "consolemail://" if DEBUG else "smtp://localhost:25"
 MAILERS = {"default": mailer_from_url(env.email_url("EMAIL_URL", default=EMAIL_URL_DEFAULT))}
+# Where buyers reach the site: links in emails are built on it.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="OpenPO <noreply@openpo.local>")
 
 # Security headers, from Django itself.

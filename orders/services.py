@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign
 from campaigns.money import split_deposit
+from orders import emails
 from orders.exceptions import (
     CampaignNotOpen,
     FormAlreadyUsed,
@@ -112,6 +113,7 @@ def place_order(
             OrderEvent.objects.create(
                 order=order, kind=OrderEvent.Kind.PLACED, to_status=order.status, created_at=now
             )
+            emails.order_placed(order)
     except (IntegrityError, SoldOut, LimitExceeded):
         # A double tap racing itself: the other tap may have made this very order first (and
         # taken the last unit, or the buyer's last allowance, while this one waited).
