@@ -32,6 +32,26 @@ def validate_phone(value: str) -> None:
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
+class CounterGuard(models.Model):
+    """`reserved` is changed only by the conditional UPDATEs in orders/stock.py.
+
+    A save of a loaded row (the admin, an editor, a script) writes every other field but never
+    `reserved`, so an order placed while the row was open in a form is never lost.
+    """
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "reserved"
+            ]
+        super().save(*args, **kwargs)
+
+
 class Shop(models.Model):
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(
@@ -75,7 +95,7 @@ class Shop(models.Model):
         return reverse("campaigns:shop", kwargs={"shop_slug": self.slug})
 
 
-class Campaign(models.Model):
+class Campaign(CounterGuard):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
@@ -235,7 +255,7 @@ class Campaign(models.Model):
         if self.deposit_rule == self.DepositRule.PERCENT and not (
             0 < (self.deposit_value or 0) <= 100
         ):
-            errors["deposit_value"] = _("A percent deposit is between 1 and 100.")
+            errors["deposit_value"] = _("A percent deposit is more than 0 and at most 100.")
         if self.deposit_rule == self.DepositRule.FIXED and not (self.deposit_value or 0) > 0:
             errors["deposit_value"] = _("A fixed deposit must be more than zero.")
         if errors:
@@ -283,7 +303,7 @@ class Campaign(models.Model):
         return timedelta(hours=self.deposit_hours)
 
 
-class Variant(models.Model):
+class Variant(CounterGuard):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="variants")
     name = models.CharField(_("name"), max_length=80)
     price = models.DecimalField(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaigns.views import dashboard
+from campaigns.views import dashboard, editor, shop, vendors
 from campaigns.views import public as views
 
 app_name = "campaigns"
@@ -11,7 +11,7 @@ urlpatterns = [
 
 # Under /accounts/, namespace "accounts" (Django's own auth views sit beside them).
 account_patterns = [
-    # signup (shop views)
+    path("signup/", shop.signup, name="signup"),
 ]
 
 # Under /dashboard/, namespace "dashboard"; every view takes the shop from the URL.
@@ -21,6 +21,35 @@ dashboard_patterns = [
     path("<slug:shop_slug>/", dashboard.home, name="home"),
     path(campaign, dashboard.overview, name="campaign"),
     path(f"{campaign}qr.svg", dashboard.qr_code, name="campaign_qr"),
-    # shop settings and members (shop views)
-    # campaign editor, photos, vendors and quotes (editor views)
+    path("<slug:shop_slug>/settings/", shop.shop_settings, name="shop_settings"),
+    path("<slug:shop_slug>/members/", shop.members, name="members"),
+    path(
+        "<slug:shop_slug>/members/<int:user_id>/remove/", shop.member_remove, name="member_remove"
+    ),
+    path("<slug:shop_slug>/campaigns/new/", editor.campaign_new, name="campaign_new"),
+    path(f"{campaign}edit/", editor.campaign_edit, name="campaign_edit"),
+    path(f"{campaign}duplicate/", editor.campaign_duplicate, name="campaign_duplicate"),
+    path(f"{campaign}publish/", editor.campaign_publish, name="campaign_publish"),
+    path(f"{campaign}unpublish/", editor.campaign_unpublish, name="campaign_unpublish"),
+    path(f"{campaign}photos/", editor.campaign_photos, name="campaign_photos"),
+    path(f"{campaign}photos/<int:photo_id>/", editor.campaign_photo, name="campaign_photo"),
+    path(
+        f"{campaign}photos/<int:photo_id>/delete/",
+        editor.campaign_photo_delete,
+        name="campaign_photo_delete",
+    ),
+    path("<slug:shop_slug>/vendors/", vendors.vendors, name="vendors"),
+    path("<slug:shop_slug>/vendors/new/", vendors.vendor_new, name="vendor_new"),
+    path("<slug:shop_slug>/vendors/<int:vendor_id>/edit/", vendors.vendor_edit, name="vendor_edit"),
+    path(f"{campaign}quotes/", vendors.campaign_quotes, name="campaign_quotes"),
+    path(
+        f"{campaign}quotes/<int:quote_id>/choose/",
+        vendors.campaign_quote_choose,
+        name="campaign_quote_choose",
+    ),
+    path(
+        f"{campaign}quotes/suggestions/",
+        vendors.campaign_quote_suggestions,
+        name="campaign_quote_suggestions",
+    ),
 ]

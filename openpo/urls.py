@@ -7,6 +7,7 @@ from django.views.generic import TemplateView
 from campaigns.urls import account_patterns
 from campaigns.urls import dashboard_patterns as campaign_dashboard
 from orders.urls import dashboard_patterns as order_dashboard
+from payments.urls import buyer_patterns as payment_buyer
 from payments.urls import dashboard_patterns as payment_dashboard
 
 urlpatterns = [
@@ -22,6 +23,7 @@ urlpatterns = [
         ),
     ),
     path("", include("orders.urls")),
+    path("", include((payment_buyer, "payments"))),
     # Last: the shop slug takes the first path segment (RESERVED_SLUGS keeps it off the above).
     path("", include("campaigns.urls")),
 ]

@@ -153,6 +153,8 @@ class OrderEvent(TimelineEvent):
         PLACED = "placed", _("Order placed")
         STATUS = "status", _("Status changed")
         NOTE = "note", _("Note")
+        # A proof of payment sent, verified or rejected (payments app); status moves are STATUS.
+        PAYMENT = "payment", _("Payment")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

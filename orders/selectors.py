@@ -1,14 +1,19 @@
 """Reads for the order pages and the seller's figures, each in a fixed number of queries."""
 
+import re
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncDate
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Lower, Trim, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import Campaign, Shop
+from campaigns.models import Campaign, Shop, Variant
+from campaigns.phones import to_e164
 from orders.models import Order, OrderEvent, OrderLine
 
 
@@ -34,7 +39,9 @@ def order_timeline(order: Order) -> list[Step]:
         Step(
             title=_("Order placed")
             if event.kind == OrderEvent.Kind.PLACED
-            else event.get_to_status_display(),
+            else event.get_to_status_display()
+            if event.kind == OrderEvent.Kind.STATUS
+            else event.get_kind_display(),
             when=event.created_at,
             done=True,
             note=event.note,
@@ -152,3 +159,134 @@ def needs_attention(shop: Shop, now) -> dict:
 
 
 EXPIRY_WARNING = timedelta(hours=6)
+
+
+# --- the seller's order screens -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrderFilters:
+    """What the seller narrowed the orders list to; empty values filter nothing."""
+
+    status: str = ""
+    payment: str = ""  # a key of PAYMENT_STATES
+    variant_id: int | None = None
+    search: str = ""
+
+
+def seller_orders(
+    shop: Shop, *, campaign: Campaign | None = None, filters: OrderFilters | None = None
+) -> QuerySet[Order]:
+    """The shop's orders (or one campaign's), newest first, with their lines: one query a page.
+
+    Lines are prefetched, so a page of rows costs the same whatever the number of orders.
+    """
+    filters = filters or OrderFilters()
+    orders = Order.objects.filter(campaign__shop=shop)
+    if campaign is not None:
+        orders = orders.filter(campaign=campaign)
+    if filters.status:
+        orders = orders.filter(status=filters.status)
+    if filters.payment:
+        orders = orders.filter(PAYMENT_STATES[filters.payment])
+    if filters.variant_id is not None:
+        # EXISTS rather than a join: an order with two lines of the variant appears once.
+        lines = OrderLine.objects.filter(order=OuterRef("pk"), variant_id=filters.variant_id)
+        orders = orders.filter(Exists(lines))
+    if filters.search:
+        orders = orders.filter(_search(filters.search))
+    return (
+        orders.select_related("campaign").prefetch_related("lines").order_by("-created_at", "-id")
+    )
+
+
+def _search(text: str) -> Q:
+    """Code, name, email or WhatsApp number; `0812...` finds the `+62812...` stored in E.164."""
+    text = text.strip()
+    match = Q(code__icontains=text) | Q(buyer_name__icontains=text) | Q(buyer_email__icontains=text)
+    with suppress(ValidationError):  # not a whole number: the other fields may still match
+        match |= Q(buyer_phone=to_e164(text))
+    # Part of a number, as typed locally: the trunk 0 is not in the stored form.
+    digits = re.sub(r"\D", "", text).lstrip("0")
+    if len(digits) >= 4:
+        match |= Q(buyer_phone__contains=digits)
+    return match
+
+
+def seller_order(shop: Shop, code: str) -> Order:
+    """One order of the shop with everything its page shows; DoesNotExist for another shop's."""
+    return (
+        Order.objects.select_related("campaign__shop")
+        .prefetch_related(
+            "lines", Prefetch("events", queryset=OrderEvent.objects.select_related("actor"))
+        )
+        .get(campaign__shop=shop, code=code)
+    )
+
+
+def amount_due(order: Order) -> Decimal:
+    """What the buyer should pay next. Until payments are recorded (the payments issue), the
+    status tells it, as for PAYMENT_STATES."""
+    if order.status == Order.Status.PENDING:
+        return order.deposit_amount
+    if order.status in Order.DEPOSIT_ONLY:
+        return order.balance_amount
+    return Decimal(0)
+
+
+def amount_to_transfer(order: Order) -> Decimal:
+    """The amount due plus the shop's unique transfer code (kode unik), if it uses them."""
+    due = amount_due(order)
+    return due + order.transfer_code if due else due
+
+
+@dataclass(frozen=True)
+class RecapNote:
+    note: str  # as one of the buyers wrote it; empty: no customisation
+    units: int
+
+
+@dataclass(frozen=True)
+class RecapVariant:
+    variant: Variant
+    units: int
+    notes: list[RecapNote]
+
+
+def campaign_recap(campaign: Campaign, *, include_pending: bool = False) -> list[RecapVariant]:
+    """Units per variant and, within it, per customisation note: what the vendor must make.
+
+    Notes that differ only in case or surrounding spaces are one group. Confirmed orders only
+    unless `include_pending` (orders still waiting for their deposit hold units too).
+    Summed in SQL, in one query whatever the number of orders.
+    """
+    statuses = Order.ACTIVE if include_pending else Order.COUNTED
+    rows = (
+        OrderLine.objects.filter(order__campaign=campaign, order__status__in=statuses)
+        .annotate(key=Lower(Trim("note")))
+        .values("variant_id", "key")
+        .annotate(units=Sum("quantity"), note=Min(Trim("note")))
+        .order_by("variant_id", "-units", "key")
+    )
+    notes: dict[int, list[RecapNote]] = {}
+    for row in rows:
+        notes.setdefault(row["variant_id"], []).append(RecapNote(row["note"], row["units"]))
+    return [
+        RecapVariant(
+            variant=variant,
+            units=sum(group.units for group in notes.get(variant.pk, [])),
+            notes=notes.get(variant.pk, []),
+        )
+        for variant in campaign.variants.all()
+    ]
+
+
+def lines_for_export(campaign: Campaign):
+    """Every line of the campaign's orders with its order, oldest order first, read in chunks
+    so an export never holds all orders in memory."""
+    return (
+        OrderLine.objects.filter(order__campaign=campaign)
+        .select_related("order")
+        .order_by("order__created_at", "order_id", "id")
+        .iterator(chunk_size=2000)
+    )

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from payments.models import PaymentAccount
+from payments.models import Payment, PaymentAccount
 
 
 @admin.register(PaymentAccount)
@@ -9,3 +9,39 @@ class PaymentAccountAdmin(admin.ModelAdmin):
     list_filter = ["kind", "is_active", "shop"]
     search_fields = ["provider", "number", "holder", "shop__name"]
     list_select_related = ["shop"]
+
+
+@admin.register(Payment)
+class PaymentAdmin(admin.ModelAdmin):
+    """Read-only: payments are reviewed on the shop's dashboard, through the services, so the
+    order moves and the timeline records who did it. Proof pictures are not shown here."""
+
+    list_display = ["order", "kind", "amount", "status", "amount_received", "created_at"]
+    list_filter = ["status", "kind", "order__campaign__shop"]
+    search_fields = ["order__code", "sender_name", "order__buyer_name"]
+    date_hierarchy = "created_at"
+    list_select_related = ["order"]
+    fields = [
+        "order",
+        "kind",
+        "amount",
+        "unique_code",
+        "sender_name",
+        "sender_bank",
+        "status",
+        "amount_received",
+        "reject_reason",
+        "reviewed_by",
+        "reviewed_at",
+        "created_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

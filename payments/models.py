@@ -1,7 +1,12 @@
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import Shop
+from campaigns.models import MONEY, Shop
+from orders.models import Order
+from payments.storage import private_storage
 
 
 class PaymentAccount(models.Model):
@@ -30,3 +35,78 @@ class PaymentAccount(models.Model):
 
     def __str__(self):
         return f"{self.provider} {self.number}".strip()
+
+
+class Payment(models.Model):
+    """Money a buyer says they sent for an order, with the proof, and the seller's review of it.
+
+    `amount` is what the buyer reported; `amount_received` is what the seller saw arrive, and
+    only verified payments count (payments/ledger.py).
+    """
+
+    class Kind(models.TextChoices):
+        DEPOSIT = "deposit", _("Down payment")
+        BALANCE = "balance", _("Balance")
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Waiting for review")
+        VERIFIED = "verified", _("Received")
+        REJECTED = "rejected", _("Rejected")
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
+    kind = models.CharField(_("for"), max_length=10, choices=Kind.choices)
+    amount = models.DecimalField(_("amount sent"), **MONEY)
+    # The order's kode unik when this was sent: part of the amount, so the review can tell.
+    unique_code = models.PositiveSmallIntegerField(_("unique transfer code"), default=0)
+    sender_name = models.CharField(_("sender's name"), max_length=100)
+    sender_bank = models.CharField(_("sender's bank or e-wallet"), max_length=60)
+    proof = models.FileField(
+        _("proof of transfer"), upload_to="proofs/%Y/%m/", storage=private_storage, max_length=200
+    )
+    # Made once at upload for the review queue (DESIGN.md, Performance rules).
+    proof_thumbnail = models.FileField(
+        _("proof thumbnail"),
+        upload_to="proofs/%Y/%m/",
+        storage=private_storage,
+        max_length=200,
+        blank=True,
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED
+    )
+    amount_received = models.DecimalField(_("amount received"), null=True, blank=True, **MONEY)
+    reject_reason = models.TextField(_("reason for rejecting"), max_length=500, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("sent"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(
+                condition=~Q(status="verified")
+                | Q(amount_received__isnull=False, amount_received__gte=0),
+                name="payment_verified_has_amount_received",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(reject_reason=""),
+                name="payment_rejected_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(unique_code__lte=999), name="payment_unique_code_below_1000"
+            ),
+        ]
+        indexes = [models.Index(fields=["order", "status"])]
+
+    def __str__(self):
+        return f"{self.order_id}: {self.get_kind_display()} {self.amount}"

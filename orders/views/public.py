@@ -2,25 +2,44 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from campaigns.money import quantize
 from orders.models import Order
 from orders.selectors import order_for_buyer, order_timeline
-from payments.selectors import accounts_for_buyers
+from payments.forms_public import PaymentForm
+from payments.selectors import accounts_for_buyers, order_payments
+
+
+def buyer_order(token: str) -> Order:
+    """The order behind a secret link, or a 404: the short code alone never finds one."""
+    try:
+        return order_for_buyer(token)
+    except Order.DoesNotExist:
+        raise Http404 from None
 
 
 @never_cache
 def order_detail(request, token):
     """The buyer's private order page, reached only through the secret link."""
-    try:
-        order = order_for_buyer(token)
-    except Order.DoesNotExist:
-        raise Http404 from None
+    return render_order_page(request, buyer_order(token))
+
+
+def render_order_page(request, order: Order, *, payment_form=None, status: int = 200):
+    """The order page; the payment view renders it too, with the refused form and its errors."""
+    payments = order_payments(order)
+    if payment_form is None and payments.can_pay:
+        payment_form = PaymentForm(
+            currency=order.currency,
+            initial={"amount": f"{quantize(payments.due.to_send, order.currency):f}"},
+        )
     context = {
         "order": order,
         "campaign": order.campaign,
         "shop": order.campaign.shop,
         "timeline": order_timeline(order),
         "accounts": accounts_for_buyers(order.campaign.shop),
+        "pay": payments,
+        "payment_form": payment_form,
     }
-    response = render(request, "orders/order_detail.html", context)
+    response = render(request, "orders/order_detail.html", context, status=status)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -35,3 +35,25 @@ document.addEventListener("click", function (event) {
     button.setAttribute("data-copied", "");
   });
 });
+
+// Formset rows (campaign editor variants): <button data-formset-add="prefix" hidden> appends a
+// copy of <template id="prefix-row-template"> and counts it in prefix-TOTAL_FORMS. Without
+// this script the page already has empty rows to fill.
+document.querySelectorAll("[data-formset-add]").forEach(function (button) {
+  var prefix = button.getAttribute("data-formset-add");
+  var template = document.getElementById(prefix + "-row-template");
+  var rows = document.querySelector('[data-formset-rows="' + prefix + '"]');
+  var total = document.getElementById("id_" + prefix + "-TOTAL_FORMS");
+  var max = document.getElementById("id_" + prefix + "-MAX_NUM_FORMS");
+  if (!template || !rows || !total) { return; }
+  button.hidden = false;
+  button.addEventListener("click", function () {
+    var index = parseInt(total.value, 10);
+    if (max && index >= parseInt(max.value, 10)) { return; }
+    var html = template.innerHTML.replace(/__prefix__/g, index).replace(/__number__/g, index + 1);
+    rows.insertAdjacentHTML("beforeend", html);
+    total.value = index + 1;
+    var first = rows.lastElementChild.querySelector("input:not([type=hidden])");
+    if (first) { first.focus(); }
+  });
+});

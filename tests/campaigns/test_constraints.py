@@ -188,7 +188,7 @@ def test_clean_explains_a_window_that_closes_before_it_opens(shop):
 
 def test_clean_explains_a_deposit_over_100_percent(shop):
     errors = clean_errors(unsaved_campaign(shop, deposit_value=Decimal(150)))
-    assert errors == {"deposit_value": ["A percent deposit is between 1 and 100."]}
+    assert errors == {"deposit_value": ["A percent deposit is more than 0 and at most 100."]}
 
 
 def test_clean_explains_a_capacity_below_what_is_already_ordered(shop):
@@ -278,3 +278,19 @@ def test_every_order_gets_its_own_token_and_code(open_campaign):
     orders = [make_order(open_campaign, note=NOTE) for _ in range(5)]
     assert len({o.token for o in orders}) == 5
     assert len({o.code for o in orders}) == 5
+
+
+def test_saving_a_stale_campaign_or_variant_never_loses_units_ordered_meanwhile(open_campaign):
+    # given the seller (or staff in the admin) has the campaign and a variant open in a form
+    stale_campaign = Campaign.objects.get(pk=open_campaign.pk)
+    stale_variant = open_campaign.variants.get(name="Green")
+    # when a buyer orders meanwhile, and then the form is saved
+    make_order(open_campaign, quantity=3, note="x", variant=stale_variant)
+    stale_campaign.title = "Renamed"
+    stale_campaign.save()
+    stale_variant.name = "Sage"
+    stale_variant.save()
+    # then the edit is stored and the 3 units are still held
+    open_campaign.refresh_from_db()
+    assert (open_campaign.title, open_campaign.reserved) == ("Renamed", 3)
+    assert open_campaign.variants.get(name="Sage").reserved == 3

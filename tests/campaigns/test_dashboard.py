@@ -128,13 +128,13 @@ def test_daily_bars_fill_days_without_orders_and_scale_to_the_busiest():
     assert bars[3].height == HEIGHT / 2
 
 
-@pytest.mark.parametrize("page", ["home", "campaign"])
-def test_dashboard_pages_run_the_same_queries_at_10_and_5000_orders(seller, open_campaign, page):
+@pytest.mark.parametrize("screen", ["home", "campaign"])
+def test_dashboard_pages_run_the_same_queries_at_10_and_5000_orders(seller, open_campaign, screen):
     # given a campaign without capacity, so that thousands of orders fit
     campaign = make_campaign(open_campaign.shop, capacity=None)
     url = (
         overview_url(campaign)
-        if page == "campaign"
+        if screen == "campaign"
         else reverse("dashboard:home", args=[campaign.shop.slug])
     )
     make_many_orders(campaign, 10)
@@ -143,5 +143,5 @@ def test_dashboard_pages_run_the_same_queries_at_10_and_5000_orders(seller, open
     make_many_orders(campaign, 4990, start=10)
     at_5000 = count_queries(seller, url)
     # then
-    print(f"{page}: {at_10} queries at 10 orders, {at_5000} at 5,000")
+    print(f"{screen}: {at_10} queries at 10 orders, {at_5000} at 5,000")
     assert at_10 == at_5000

@@ -1,0 +1,487 @@
+"""The seller's campaign editor: create, edit, duplicate, publish, unpublish, and the photos.
+
+Each function is one transaction. A change the rules refuse raises CampaignRuleBroken with the
+sentence the seller reads, and nothing is written. The counters (`reserved`) belong to the order
+code: nothing here ever writes them, and every save names the fields it changes, so an order
+placed while the seller edits keeps its units.
+"""
+
+import logging
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from campaigns.images import add_campaign_image
+from campaigns.models import Campaign, CampaignEvent, CampaignImage, Shop, Variant
+
+logger = logging.getLogger(__name__)
+
+# The PO terms the seller edits. `status` and `reserved` are never among them: status moves by
+# publish/unpublish and the campaign decisions, reserved only by the order code's UPDATEs.
+TERM_FIELDS = (
+    "title",
+    "slug",
+    "description",
+    "opens_at",
+    "closes_at",
+    "min_quantity",
+    "capacity",
+    "max_per_order",
+    "max_per_buyer",
+    "production_days",
+    "shipping_days",
+    "deposit_rule",
+    "deposit_value",
+    "deposit_hours",
+    "balance_days",
+    "note_prompt",
+    "note_required",
+    "cancellation_policy",
+    "video_url",
+    "sales_target",
+)
+SLUG_MAX_LENGTH = Campaign._meta.get_field("slug").max_length
+# Without a Latin letter or digit in the title (emoji, Javanese script) the slug falls back to this.
+FALLBACK_SLUG = "po"
+MAX_PHOTOS_PER_UPLOAD = 10
+
+
+class CampaignRuleBroken(Exception):
+    """A change the campaign rules refuse; nothing has been written when raised.
+
+    `message` is the sentence the seller reads; `field` names the form field it is about (the
+    Campaign field of the same name), or None when it is about the request as a whole. When
+    several rules are broken at once, `errors` holds every message by field.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        errors: dict[str | None, list[str]] | None = None,
+    ):
+        self.message = message
+        self.field = field
+        self.errors = errors or {field: [message]}
+        super().__init__(str(message))
+
+    @classmethod
+    def from_validation_error(cls, error: ValidationError) -> "CampaignRuleBroken":
+        if not hasattr(error, "error_dict"):
+            return cls(error.messages[0])
+        errors = {
+            None if field == NON_FIELD_ERRORS else field: messages
+            for field, messages in error.message_dict.items()
+        }
+        field, messages = next(iter(errors.items()))
+        return cls(messages[0], field=field, errors=errors)
+
+
+@dataclass(frozen=True)
+class VariantSpec:
+    """One row of the variant table: `id` names an existing variant of the campaign, None a new
+    one; `delete` removes an existing one."""
+
+    name: str
+    price: Decimal
+    capacity: int | None = None
+    id: int | None = None
+    delete: bool = False
+
+
+# --- create and edit -----------------------------------------------------------------------
+
+
+def create_campaign(
+    *,
+    shop: Shop,
+    terms: Mapping[str, object],
+    variants: Sequence[VariantSpec],
+    actor: AbstractBaseUser,
+) -> Campaign:
+    """Create a draft campaign with its variants and write its CREATED event.
+
+    Rules: every PO rule of Campaign.clean; an empty web address comes from the title, unique in
+    the shop; at least one variant; variant names unique (ignoring case), prices above zero.
+    """
+    _check_variant_rows(variants, existing={})
+    try:
+        with transaction.atomic():
+            campaign = Campaign(shop=shop, status=Campaign.Status.DRAFT)
+            _apply_terms(campaign, terms)
+            _validate(campaign)
+            campaign.save()
+            for position, spec in enumerate(v for v in variants if not v.delete):
+                _validate_and_save(
+                    Variant(
+                        campaign=campaign,
+                        name=spec.name,
+                        price=spec.price,
+                        capacity=spec.capacity,
+                        position=position,
+                    )
+                )
+            CampaignEvent.objects.create(
+                campaign=campaign, kind=CampaignEvent.Kind.CREATED, actor=actor
+            )
+    except IntegrityError as exc:
+        raise _integrity_refusal() from exc
+    return campaign
+
+
+def update_campaign(
+    *,
+    campaign: Campaign,
+    terms: Mapping[str, object],
+    variants: Sequence[VariantSpec],
+    actor: AbstractBaseUser,
+) -> Campaign:
+    """Change a campaign's PO terms and variants.
+
+    Rules: as for create_campaign; the capacities (campaign and variant) never drop below the
+    units already ordered, read under a row lock so an order placed meanwhile counts; a variant
+    with orders cannot be removed; the web address is fixed once published (buyers have the
+    link). Placed orders keep their snapshot prices and names. Once buyers can see the
+    campaign, a NOTE event records who changed which terms.
+    """
+    try:
+        with transaction.atomic():
+            # Locks the campaign row (PostgreSQL; SQLite's IMMEDIATE transaction locks the
+            # database): orders wait for the edit, and the edit sees their units.
+            locked = Campaign.objects.select_for_update().select_related("shop").get(pk=campaign.pk)
+            existing = {v.pk: v for v in locked.variants.select_for_update().order_by("pk")}
+            _check_variant_rows(variants, existing=existing)
+            published = locked.status != Campaign.Status.DRAFT
+            if published and terms.get("slug", locked.slug) != locked.slug:
+                raise CampaignRuleBroken(
+                    _("The web address is fixed once published: buyers already have the link."),
+                    field="slug",
+                )
+            before = {name: getattr(locked, name) for name in TERM_FIELDS}
+            variants_changed = _variants_change(variants, existing)
+            _apply_terms(locked, terms)
+            _validate(locked)
+            locked.save(update_fields=[*TERM_FIELDS, "updated_at"])
+            _save_variants(locked, variants, existing)
+            changed = [
+                str(Campaign._meta.get_field(name).verbose_name)
+                for name in TERM_FIELDS
+                if getattr(locked, name) != before[name]
+            ]
+            if variants_changed:
+                changed.append(_("variants"))
+            if published and changed:
+                CampaignEvent.objects.create(
+                    campaign=locked,
+                    kind=CampaignEvent.Kind.NOTE,
+                    actor=actor,
+                    note=_("Terms changed: %(fields)s.") % {"fields": ", ".join(changed)},
+                )
+    except IntegrityError as exc:
+        raise _integrity_refusal() from exc
+    return locked
+
+
+def _variants_change(variants: Sequence[VariantSpec], existing: Mapping[int, Variant]) -> bool:
+    if {spec.id for spec in variants if not spec.delete} != set(existing):
+        return True
+    return any(
+        (spec.name.strip(), spec.price, spec.capacity)
+        != (existing[spec.id].name, existing[spec.id].price, existing[spec.id].capacity)
+        for spec in variants
+        if spec.id is not None and not spec.delete
+    )
+
+
+def _apply_terms(campaign: Campaign, terms: Mapping[str, object]) -> None:
+    unknown = set(terms) - set(TERM_FIELDS)
+    if unknown:
+        raise ValueError(f"not PO terms: {sorted(unknown)}")
+    for name, value in terms.items():
+        setattr(campaign, name, value)
+    campaign.title = (campaign.title or "").strip()
+    if not campaign.slug:
+        campaign.slug = unique_slug(
+            shop=campaign.shop, base=slugify(campaign.title), exclude_pk=campaign.pk
+        )
+    elif campaign.shop.campaigns.filter(slug=campaign.slug).exclude(pk=campaign.pk).exists():
+        raise CampaignRuleBroken(slug_taken_message(), field="slug")
+
+
+def slug_taken_message() -> str:
+    return _("Another campaign of this shop already uses this web address.")
+
+
+def unique_slug(*, shop: Shop, base: str, exclude_pk: int | None = None) -> str:
+    """`base`, or `base-2`, `base-3`, ... : the first web address no other campaign of the
+    shop uses."""
+    base = base[:SLUG_MAX_LENGTH].strip("-") or FALLBACK_SLUG
+    taken = set(
+        shop.campaigns.exclude(pk=exclude_pk)
+        .filter(slug__startswith=base[: SLUG_MAX_LENGTH - 8])
+        .values_list("slug", flat=True)
+    )
+    if base not in taken:
+        return base
+    n = 2
+    while True:
+        suffix = f"-{n}"
+        candidate = base[: SLUG_MAX_LENGTH - len(suffix)].rstrip("-") + suffix
+        if candidate not in taken:
+            return candidate
+        n += 1
+
+
+def _validate(campaign: Campaign) -> None:
+    """Campaign.clean and the field validators, against the row as it is now."""
+    try:
+        campaign.full_clean(exclude=["shop"], validate_unique=False)
+    except ValidationError as error:
+        raise CampaignRuleBroken.from_validation_error(error) from error
+
+
+def _check_variant_rows(variants: Sequence[VariantSpec], *, existing: Mapping[int, Variant]):
+    kept = [v for v in variants if not v.delete]
+    if not kept:
+        raise CampaignRuleBroken(_("Add at least one variant with a name and a price."))
+    names = [v.name.strip().casefold() for v in kept]
+    if len(set(names)) != len(names):
+        raise CampaignRuleBroken(_("Two variants cannot have the same name."))
+    for spec in variants:
+        if spec.id is not None and spec.id not in existing:
+            # Another campaign's variant, or one removed meanwhile: refuse rather than guess.
+            raise CampaignRuleBroken(_("A variant changed meanwhile; reload the page."))
+
+
+def _save_variants(
+    campaign: Campaign, variants: Sequence[VariantSpec], existing: Mapping[int, Variant]
+) -> None:
+    for spec in variants:
+        if spec.delete and spec.id is not None:
+            variant = existing[spec.id]
+            try:
+                variant.delete()
+            except ProtectedError as exc:
+                raise CampaignRuleBroken(
+                    _("“%(name)s” has orders, so it cannot be removed.") % {"name": variant.name}
+                ) from exc
+    # Names are unique per campaign in the database: a row renamed to a name another row gives
+    # up would collide mid-way, so the changed rows pass through a temporary name first.
+    kept = [spec for spec in variants if not spec.delete]
+    renamed = [
+        existing[spec.id]
+        for spec in kept
+        if spec.id is not None and existing[spec.id].name != spec.name.strip()
+    ]
+    for variant in renamed:
+        variant.name = f"~{variant.pk}~{secrets.token_hex(4)}"
+        variant.save(update_fields=["name"])
+    for position, spec in enumerate(kept):
+        variant = Variant(campaign=campaign) if spec.id is None else existing[spec.id]
+        variant.name = spec.name.strip()
+        variant.price = spec.price
+        variant.capacity = spec.capacity
+        variant.position = position
+        _validate_and_save(variant)
+
+
+def _validate_and_save(variant: Variant) -> None:
+    try:
+        variant.full_clean(exclude=["campaign"], validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        broken = CampaignRuleBroken.from_validation_error(error)
+        raise CampaignRuleBroken(
+            _("%(variant)s: %(message)s") % {"variant": variant.name, "message": broken.message}
+        ) from error
+    if variant.pk is None:
+        variant.save()
+    else:
+        # Never `reserved`: the order code owns it.
+        variant.save(update_fields=["name", "price", "capacity", "position"])
+
+
+def _integrity_refusal() -> CampaignRuleBroken:
+    # The checks above run under the row lock, so this is a race with another save (two tabs
+    # taking the same new web address or variant name): the database constraint held.
+    return CampaignRuleBroken(
+        _("Another save got there first (a second tab?). Reload the page and try again.")
+    )
+
+
+# --- duplicate, publish, unpublish -------------------------------------------------------------
+
+
+def duplicate_campaign(
+    *, campaign: Campaign, actor: AbstractBaseUser, now: datetime | None = None
+) -> Campaign:
+    """Copy a campaign's terms, variants and photos into a new draft.
+
+    The copy gets the first free web address `<slug>-2`, `<slug>-3`, ...; nothing ordered
+    (reserved 0); its window opens tomorrow at the same time of day, in the shop's calendar, and
+    lasts as long as the original's.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        source = Campaign.objects.select_related("shop").get(pk=campaign.pk)
+        shop = source.shop
+        tz = ZoneInfo(shop.time_zone)
+        copy = Campaign(shop=shop, status=Campaign.Status.DRAFT)
+        for name in TERM_FIELDS:
+            setattr(copy, name, getattr(source, name))
+        # The source holds its own slug, so this gives `<slug>-2` or the next free number.
+        copy.slug = unique_slug(shop=shop, base=source.slug)
+        copy.opens_at, copy.closes_at = _window_from_tomorrow(source, now, tz)
+        copy.save()
+        Variant.objects.bulk_create(
+            Variant(
+                campaign=copy,
+                name=variant.name,
+                price=variant.price,
+                capacity=variant.capacity,
+                position=variant.position,
+            )
+            for variant in source.variants.all()
+        )
+        for image in source.images.all():
+            _copy_image(image, copy)
+        CampaignEvent.objects.create(
+            campaign=copy,
+            kind=CampaignEvent.Kind.CREATED,
+            actor=actor,
+            note=_("Duplicated from “%(title)s” (%(slug)s).")
+            % {"title": source.title, "slug": source.slug},
+        )
+    return copy
+
+
+def _window_from_tomorrow(source: Campaign, now: datetime, tz: ZoneInfo):
+    opens_local = timezone.localtime(source.opens_at, tz)
+    tomorrow = timezone.localtime(now, tz).date() + timedelta(days=1)
+    opens_at = datetime.combine(tomorrow, opens_local.time(), tzinfo=tz)
+    return opens_at, opens_at + (source.closes_at - source.opens_at)
+
+
+def _copy_image(image: CampaignImage, campaign: Campaign) -> None:
+    """Copies the files, so deleting one campaign's photo never breaks the other's."""
+    try:
+        files = {}
+        for field in ("image", "thumbnail"):
+            with getattr(image, field).open("rb") as source:
+                files[field] = ContentFile(source.read(), name=f"{secrets.token_hex(16)}.webp")
+    except (FileNotFoundError, ValueError):
+        logger.warning("Photo %s of campaign %s has no file; not copied.", image.pk, campaign.pk)
+        return
+    CampaignImage.objects.create(campaign=campaign, alt=image.alt, position=image.position, **files)
+
+
+def publish_campaign(
+    *, campaign: Campaign, actor: AbstractBaseUser, now: datetime | None = None
+) -> Campaign:
+    """Draft → published, with a PUBLISHED event.
+
+    Needs at least one variant, and a window that has not closed yet (a published campaign that
+    is closed from its first second only confuses buyers).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if locked.status != Campaign.Status.DRAFT:
+            raise CampaignRuleBroken(_("Only a draft can be published."))
+        if not locked.variants.exists():
+            raise CampaignRuleBroken(_("Add at least one variant before publishing."))
+        if locked.closes_at <= now:
+            raise CampaignRuleBroken(
+                _("The order window has already closed; move the close date, then publish."),
+                field="closes_at",
+            )
+        locked.status = Campaign.Status.PUBLISHED
+        locked.save(update_fields=["status", "updated_at"])
+        CampaignEvent.objects.create(
+            campaign=locked, kind=CampaignEvent.Kind.PUBLISHED, actor=actor
+        )
+    return locked
+
+
+def unpublish_campaign(*, campaign: Campaign, actor: AbstractBaseUser) -> Campaign:
+    """Published → draft, with an UNPUBLISHED event, only while no unit is ordered: buyers
+    holding units must keep their campaign."""
+    with transaction.atomic():
+        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if locked.status != Campaign.Status.PUBLISHED:
+            raise CampaignRuleBroken(_("Only a published campaign can be unpublished."))
+        if locked.reserved:
+            raise CampaignRuleBroken(
+                ngettext(
+                    "A buyer has ordered %(n)d unit, so this campaign stays published. "
+                    "To stop orders, move its close date instead.",
+                    "Buyers have ordered %(n)d units, so this campaign stays published. "
+                    "To stop orders, move its close date instead.",
+                    locked.reserved,
+                )
+                % {"n": locked.reserved}
+            )
+        locked.status = Campaign.Status.DRAFT
+        locked.save(update_fields=["status", "updated_at"])
+        CampaignEvent.objects.create(
+            campaign=locked, kind=CampaignEvent.Kind.UNPUBLISHED, actor=actor
+        )
+    return locked
+
+
+# --- photos ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RefusedUpload:
+    name: str
+    message: str
+
+
+def add_photos(
+    *, campaign: Campaign, uploads: Sequence, alt: str = ""
+) -> tuple[list[CampaignImage], list[RefusedUpload]]:
+    """Store each upload through images.add_campaign_image (its own transaction): a refused
+    file stores nothing and is reported by name, the others are kept."""
+    if len(uploads) > MAX_PHOTOS_PER_UPLOAD:
+        raise CampaignRuleBroken(
+            _("Upload at most %(n)d pictures at a time.") % {"n": MAX_PHOTOS_PER_UPLOAD},
+            field="images",
+        )
+    added, refused = [], []
+    for upload in uploads:
+        try:
+            added.append(add_campaign_image(campaign=campaign, upload=upload, alt=alt.strip()))
+        except ValidationError as error:
+            refused.append(RefusedUpload(name=upload.name, message=error.messages[0]))
+    return added, refused
+
+
+def describe_photo(*, photo: CampaignImage, alt: str) -> CampaignImage:
+    """Set the description screen readers read for a photo."""
+    photo.alt = alt.strip()
+    photo.save(update_fields=["alt"])
+    return photo
+
+
+def remove_photo(*, photo: CampaignImage) -> None:
+    """Delete a photo and, once the deletion is committed, its files."""
+    files = [photo.image, photo.thumbnail]
+    with transaction.atomic():
+        photo.delete()
+        for file in files:
+            if file.name:
+                transaction.on_commit(lambda f=file: f.storage.delete(f.name))

@@ -1,0 +1,170 @@
+"""The seller's order screens: lists, one order, the vendor's recap and the CSV export.
+
+Every view takes the shop from `seller_view` and fetches through it: another shop's order or
+campaign is a 404.
+"""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from campaigns.access import seller_view
+from campaigns.money import format_money
+from campaigns.whatsapp import wa_link
+from orders import exports, selectors
+from orders.exceptions import TransitionNotAllowed
+from orders.forms_seller import CancelOrderForm, InternalNoteForm, OrderFilterForm
+from orders.models import Order
+from orders.transitions import ALLOWED, move_order
+
+ORDERS_PER_PAGE = 25
+
+
+def _campaign(shop, campaign_id):
+    return get_object_or_404(shop.campaigns.prefetch_related("variants"), pk=campaign_id)
+
+
+def _order(shop, code):
+    try:
+        return selectors.seller_order(shop, code)
+    except Order.DoesNotExist:
+        raise Http404 from None
+
+
+def _order_list(request, shop, campaign=None):
+    form = OrderFilterForm(request.GET, campaign=campaign)
+    orders = selectors.seller_orders(shop, campaign=campaign, filters=form.filters())
+    page = Paginator(orders, ORDERS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"shop": shop, "campaign": campaign, "form": form, "page": page}
+    return render(request, "dashboard/orders/order_list.html", context)
+
+
+@require_safe
+@seller_view
+def order_list(request, shop):
+    return _order_list(request, shop)
+
+
+@require_safe
+@seller_view
+def campaign_orders(request, shop, campaign_id):
+    return _order_list(request, shop, _campaign(shop, campaign_id))
+
+
+@require_safe
+@seller_view
+def order_detail(request, shop, code):
+    order = _order(shop, code)
+    return _render_detail(request, shop, order)
+
+
+def _render_detail(request, shop, order, *, note_form=None, cancel_form=None, status=200):
+    context = {
+        "shop": shop,
+        "order": order,
+        "campaign": order.campaign,
+        "timeline": selectors.order_timeline(order),
+        "amount_due": selectors.amount_due(order),
+        "to_transfer": selectors.amount_to_transfer(order),
+        "chat_link": wa_link(_chat_text(request, order), phone=order.buyer_phone),
+        "note_form": note_form or InternalNoteForm(instance=order),
+        "cancel_form": cancel_form or CancelOrderForm(),
+        "can_cancel": Order.Status.CANCELLED in ALLOWED[order.status],
+    }
+    return render(request, "dashboard/orders/order_detail.html", context, status=status)
+
+
+def _chat_text(request, order) -> str:
+    """The first message to the buyer, in the buyer's language: order, campaign, what to pay
+    (with the unique transfer code, where the shop uses them)."""
+    due = selectors.amount_to_transfer(order)
+    order_page = request.build_absolute_uri(order.get_absolute_url())
+    with translation.override(order.language):
+        values = {
+            "name": order.buyer_name,
+            "code": order.code,
+            "campaign": order.campaign.title,
+            "amount": format_money(due, order.currency),
+            "url": order_page,
+        }
+        if due:
+            text = _(
+                "Hello %(name)s, about your order %(code)s for “%(campaign)s”: "
+                "please transfer %(amount)s. Your order: %(url)s"
+            )
+        else:
+            text = _(
+                "Hello %(name)s, about your order %(code)s for “%(campaign)s”. Your order: %(url)s"
+            )
+        return text % values
+
+
+@require_POST
+@seller_view
+def order_note(request, shop, code):
+    order = _order(shop, code)
+    form = InternalNoteForm(request.POST, instance=order)
+    if not form.is_valid():
+        return _render_detail(request, shop, order, note_form=form, status=400)
+    form.save()
+    messages.success(request, _("Internal note saved."))
+    return redirect("dashboard:order", shop_slug=shop.slug, code=order.code)
+
+
+@require_POST
+@seller_view
+def order_cancel(request, shop, code):
+    order = _order(shop, code)
+    form = CancelOrderForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, shop, order, cancel_form=form, status=400)
+    try:
+        move_order(
+            order=order,
+            to=Order.Status.CANCELLED,
+            actor=request.user,
+            note=form.cleaned_data["reason"],
+        )
+    except TransitionNotAllowed:
+        # Re-read: someone may have moved it since this page was loaded.
+        order.refresh_from_db(fields=["status"])
+        messages.error(
+            request,
+            _("Order %(code)s is “%(status)s” and can no longer be cancelled. Nothing changed.")
+            % {"code": order.code, "status": order.get_status_display()},
+        )
+    else:
+        messages.success(
+            request,
+            _("Order %(code)s is cancelled and its units are back on sale.") % {"code": order.code},
+        )
+    return redirect("dashboard:order", shop_slug=shop.slug, code=order.code)
+
+
+@require_safe
+@seller_view
+def campaign_recap(request, shop, campaign_id):
+    campaign = _campaign(shop, campaign_id)
+    include_pending = request.GET.get("pending") == "1"
+    recap = selectors.campaign_recap(campaign, include_pending=include_pending)
+    if request.GET.get("format") == "csv":
+        return exports.recap_csv(campaign, recap)
+    context = {
+        "shop": shop,
+        "campaign": campaign,
+        "recap": recap,
+        "total_units": sum(group.units for group in recap),
+        "include_pending": include_pending,
+    }
+    return render(request, "dashboard/orders/recap.html", context)
+
+
+@require_safe
+@seller_view
+def campaign_export(request, shop, campaign_id):
+    campaign = get_object_or_404(shop.campaigns.select_related("shop"), pk=campaign_id)
+    return exports.orders_csv(campaign)

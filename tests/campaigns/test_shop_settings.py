@@ -1,0 +1,463 @@
+"""The seller's shop settings and members: what they may change, and who may change it."""
+
+import html
+from io import BytesIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from campaigns.models import Shop
+from campaigns.services.shops import OwnerOnly, OwnerStays, add_member, remove_member
+from tests.factories import make_shop, make_user
+
+
+def page_text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def png_upload(name="logo.png", size=(900, 600)) -> SimpleUploadedFile:
+    buffer = BytesIO()
+    Image.new("RGB", size, (15, 118, 110)).save(buffer, "PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def owner_client(client, shop):
+    client.force_login(shop.owner)
+    return client
+
+
+@pytest.fixture
+def member(shop):
+    """A member of the shop who is not its owner."""
+    user = make_user(username="budi", email="budi@example.com")
+    shop.members.add(user)
+    return user
+
+
+def settings_url(shop) -> str:
+    return reverse("dashboard:shop_settings", args=[shop.slug])
+
+
+def settings_data(shop, **changes) -> dict:
+    data = {
+        "name": shop.name,
+        "slug": shop.slug,
+        "whatsapp": "",
+        "contact_email": "",
+        "currency": shop.currency,
+        "time_zone": shop.time_zone,
+        "policy": "",
+    }
+    data.update(changes)
+    return data
+
+
+# Settings
+
+
+def test_settings_page_shows_the_shop_with_a_label_for_every_input(owner_client, shop):
+    # when
+    response = owner_client.get(settings_url(shop))
+
+    # then
+    text = response.content.decode()
+    assert response.status_code == 200
+    for name in ["name", "slug", "logo", "whatsapp", "contact_email", "currency", "time_zone"]:
+        assert f'<label for="id_{name}">' in text
+    assert 'value="Rajut Test"' in text
+    assert "links you have already shared stop working" in page_text(response)
+    assert '<option value="Asia/Makassar">' in text
+    assert '<option value="Europe/Amsterdam">' in text
+    assert reverse("password_change") in text
+
+
+def test_a_seller_saves_their_shop_settings(owner_client, shop):
+    # when
+    response = owner_client.post(
+        settings_url(shop),
+        settings_data(
+            shop,
+            name="Rajut Ani",
+            whatsapp="0812-3456-7890",
+            contact_email="halo@rajut.example",
+            currency="SGD",
+            time_zone="Asia/Makassar",
+            policy="DP tidak dapat dikembalikan.",
+        ),
+    )
+
+    # then
+    assert response.status_code == 302
+    assert response["Location"] == settings_url(shop)
+    shop.refresh_from_db()
+    assert shop.name == "Rajut Ani"
+    assert shop.whatsapp == "+6281234567890"
+    assert shop.contact_email == "halo@rajut.example"
+    assert shop.currency == "SGD"
+    assert shop.time_zone == "Asia/Makassar"
+    assert shop.policy == "DP tidak dapat dikembalikan."
+    assert "Shop settings saved." in page_text(owner_client.get(response["Location"]))
+
+
+def test_a_new_web_address_moves_the_shop_and_its_settings_page(owner_client, shop):
+    # when
+    response = owner_client.post(settings_url(shop), settings_data(shop, slug="Rajut-Ani"))
+
+    # then
+    shop.refresh_from_db()
+    assert shop.slug == "rajut-ani"
+    assert response["Location"] == reverse("dashboard:shop_settings", args=["rajut-ani"])
+    assert owner_client.get("/rajut-ani/").status_code == 200
+    assert owner_client.get("/rajut/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"whatsapp": "12345"}, "whatsapp", "Enter a valid WhatsApp number"),
+        ({"slug": "dashboard"}, "slug", "“dashboard” is reserved; choose another."),
+        ({"slug": "Other-Shop"}, "slug", "Another shop uses that web address"),
+        ({"slug": "rajut ani"}, "slug", "Enter a valid “slug”"),
+        ({"slug": ""}, "slug", "This field is required."),
+        ({"currency": "XYZ"}, "currency", "Select a valid choice."),
+        ({"time_zone": "Mars/Olympus"}, "time_zone", "Select a valid choice."),
+        ({"contact_email": "not-an-email"}, "contact_email", "Enter a valid email address."),
+    ],
+)
+def test_settings_refused_show_the_reason_and_save_nothing(
+    owner_client, shop, changes, field, message
+):
+    # given another shop at "other-shop"
+    make_shop(slug="other-shop")
+
+    # when
+    response = owner_client.post(settings_url(shop), settings_data(shop, name="Renamed", **changes))
+
+    # then
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors[field])
+    assert message in page_text(response)
+    shop.refresh_from_db()
+    assert shop.name == "Rajut Test"
+    assert shop.slug == "rajut"
+
+
+def test_a_new_web_address_in_a_refused_form_does_not_leak_into_the_pages_links(owner_client, shop):
+    # when a new address comes with a bad phone number, so nothing is saved
+    response = owner_client.post(
+        settings_url(shop), settings_data(shop, slug="rajut-baru", whatsapp="12345")
+    )
+
+    # then the page still points at the shop's real address
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert f'action="{settings_url(shop)}"' in text
+    assert "/dashboard/rajut-baru/" not in text
+
+
+def test_a_logo_is_stored_re_encoded_as_webp_and_shrunk(owner_client, shop, media_root):
+    # when
+    response = owner_client.post(
+        settings_url(shop), {**settings_data(shop), "logo": png_upload(size=(2000, 1000))}
+    )
+
+    # then
+    assert response.status_code == 302
+    shop.refresh_from_db()
+    assert shop.logo.name.startswith("shops/")
+    assert shop.logo.name.endswith(".webp")
+    assert "logo" not in shop.logo.name  # a random name, not the uploaded one
+    with Image.open(media_root / shop.logo.name) as stored:
+        assert stored.format == "WEBP"
+        assert max(stored.size) <= 512
+
+
+def test_a_text_file_renamed_png_is_refused_with_a_clear_message(owner_client, shop, media_root):
+    # given
+    fake = SimpleUploadedFile("logo.png", b"just some text, not a picture", "image/png")
+
+    # when
+    response = owner_client.post(
+        settings_url(shop), {**settings_data(shop, name="Renamed"), "logo": fake}
+    )
+
+    # then
+    assert response.status_code == 200
+    assert "This file is not a picture we can read." in page_text(response)
+    shop.refresh_from_db()
+    assert shop.name == "Rajut Test"
+    assert not shop.logo
+    assert list(media_root.rglob("*.*")) == []
+
+
+def test_a_gif_is_refused_as_a_format_we_do_not_take(owner_client, shop):
+    # given
+    buffer = BytesIO()
+    Image.new("RGB", (10, 10)).save(buffer, "GIF")
+    gif = SimpleUploadedFile("logo.gif", buffer.getvalue(), "image/gif")
+
+    # when
+    response = owner_client.post(settings_url(shop), {**settings_data(shop), "logo": gif})
+
+    # then
+    assert "Upload a JPEG, PNG or WebP picture." in page_text(response)
+    shop.refresh_from_db()
+    assert not shop.logo
+
+
+def test_a_logo_can_be_cleared(owner_client, shop):
+    # given
+    owner_client.post(settings_url(shop), {**settings_data(shop), "logo": png_upload()})
+
+    # when
+    owner_client.post(settings_url(shop), {**settings_data(shop), "logo-clear": "on"})
+
+    # then
+    shop.refresh_from_db()
+    assert not shop.logo
+
+
+def test_any_member_may_change_the_settings(client, shop, member):
+    # given
+    client.force_login(member)
+
+    # when
+    client.post(settings_url(shop), settings_data(shop, name="Rajut Budi"))
+
+    # then
+    shop.refresh_from_db()
+    assert shop.name == "Rajut Budi"
+
+
+# Members
+
+
+def members_url(shop) -> str:
+    return reverse("dashboard:members", args=[shop.slug])
+
+
+def remove_url(shop, user) -> str:
+    return reverse("dashboard:member_remove", args=[shop.slug, user.pk])
+
+
+def test_members_page_lists_who_runs_the_shop(
+    owner_client, shop, member, django_assert_max_num_queries
+):
+    # given a few more members
+    for _ in range(5):
+        shop.members.add(make_user())
+
+    # when
+    with django_assert_max_num_queries(6):
+        response = owner_client.get(members_url(shop))
+
+    # then
+    text = page_text(response)
+    assert shop.owner.username in text
+    assert "budi@example.com" in text
+    assert 'class="table"' in text
+    assert 'data-label="Role"' in text
+    assert remove_url(shop, member) in text
+    assert remove_url(shop, shop.owner) not in text
+
+
+def test_the_owner_adds_an_existing_account_by_its_email(owner_client, shop):
+    # given
+    sari = make_user(username="sari", email="sari@example.com")
+
+    # when
+    response = owner_client.post(members_url(shop), {"email": "Sari@Example.com"}, follow=True)
+
+    # then
+    assert shop.members.filter(pk=sari.pk).exists()
+    assert "sari can now manage this shop." in page_text(response)
+
+
+def test_the_new_member_can_then_open_the_shops_dashboard(client, shop):
+    # given
+    sari = make_user(username="sari", email="sari@example.com")
+    add_member(shop=shop, email="sari@example.com", actor=shop.owner)
+
+    # when
+    client.force_login(sari)
+
+    # then
+    assert client.get(reverse("dashboard:home", args=[shop.slug])).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("email", "message"),
+    [
+        ("nobody@example.com", "No OpenPO account uses that email; ask them to sign up first."),
+        ("budi@example.com", "That account is already a member of this shop."),
+        ("not an email", "Enter a valid email address."),
+    ],
+)
+def test_adding_a_member_refused_says_why(owner_client, shop, member, email, message):
+    # given
+    members_before = set(shop.members.all())
+
+    # when
+    response = owner_client.post(members_url(shop), {"email": email})
+
+    # then
+    assert response.status_code == 200
+    assert message in page_text(response)
+    assert set(shop.members.all()) == members_before
+
+
+def test_a_member_who_is_not_the_owner_cannot_add_anyone(client, shop, member):
+    # given
+    make_user(username="sari", email="sari@example.com")
+    client.force_login(member)
+
+    # when
+    page = client.get(members_url(shop))
+    response = client.post(members_url(shop), {"email": "sari@example.com"})
+
+    # then
+    assert 'name="email"' not in page.content.decode()
+    assert response.status_code == 403
+    assert "Only the shop's owner can add or remove members." in page_text(response)
+    assert not shop.members.filter(username="sari").exists()
+
+
+def test_the_owner_removes_a_member(owner_client, shop, member):
+    # when
+    response = owner_client.post(remove_url(shop, member), follow=True)
+
+    # then
+    assert not shop.members.filter(pk=member.pk).exists()
+    assert "budi no longer manages this shop." in page_text(response)
+
+
+def test_a_removed_member_loses_the_shop(client, shop, member):
+    # given
+    remove_member(shop=shop, user=member, actor=shop.owner)
+
+    # when
+    client.force_login(member)
+
+    # then
+    assert client.get(reverse("dashboard:home", args=[shop.slug])).status_code == 404
+
+
+def test_the_owner_is_never_removed(owner_client, shop):
+    # when
+    response = owner_client.post(remove_url(shop, shop.owner), follow=True)
+
+    # then
+    assert shop.members.filter(pk=shop.owner.pk).exists()
+    assert "The owner cannot be removed from the shop." in page_text(response)
+
+
+def test_a_member_who_is_not_the_owner_cannot_remove_anyone(client, shop, member):
+    # given
+    other = make_user()
+    shop.members.add(other)
+    client.force_login(member)
+
+    # when
+    response = client.post(remove_url(shop, other), follow=True)
+
+    # then
+    assert shop.members.filter(pk=other.pk).exists()
+    assert "Only the shop's owner can add or remove members." in page_text(response)
+
+
+def test_removing_someone_who_is_not_a_member_is_a_404(owner_client, shop):
+    # given
+    stranger = make_user()
+
+    # when
+    response = owner_client.post(remove_url(shop, stranger))
+
+    # then
+    assert response.status_code == 404
+
+
+def test_removing_a_member_takes_a_post(owner_client, shop, member):
+    # when
+    response = owner_client.get(remove_url(shop, member))
+
+    # then
+    assert response.status_code == 405
+    assert shop.members.filter(pk=member.pk).exists()
+
+
+def test_the_membership_rules_hold_in_the_service_itself(shop, member):
+    # given
+    other = make_user(email="other@example.com")
+
+    # when / then
+    with pytest.raises(OwnerOnly):
+        add_member(shop=shop, email="other@example.com", actor=member)
+    with pytest.raises(OwnerOnly):
+        remove_member(shop=shop, user=shop.owner, actor=member)
+    with pytest.raises(OwnerStays):
+        remove_member(shop=shop, user=shop.owner, actor=shop.owner)
+    assert not shop.members.filter(pk=other.pk).exists()
+
+
+# Who may open these pages
+
+
+SELLER_PAGES = [
+    ("get", "dashboard:shop_settings", False),
+    ("post", "dashboard:shop_settings", False),
+    ("get", "dashboard:members", False),
+    ("post", "dashboard:members", False),
+    ("post", "dashboard:member_remove", True),
+]
+
+
+def seller_page(name: str, shop: Shop, with_member: bool) -> str:
+    args = [shop.slug, shop.owner.pk] if with_member else [shop.slug]
+    return reverse(name, args=args)
+
+
+@pytest.mark.parametrize(("method", "name", "with_member"), SELLER_PAGES)
+def test_anonymous_visitors_are_sent_to_log_in(client, shop, method, name, with_member):
+    # when
+    url = seller_page(name, shop, with_member)
+    response = getattr(client, method)(url)
+
+    # then
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next={url}"
+
+
+@pytest.mark.parametrize(("method", "name", "with_member"), SELLER_PAGES)
+def test_a_member_of_another_shop_gets_a_404(client, shop, method, name, with_member):
+    # given the owner of another shop
+    other_shop = make_shop()
+    client.force_login(other_shop.owner)
+
+    # when
+    response = getattr(client, method)(
+        seller_page(name, shop, with_member), {"name": "Hijacked", "email": "x@example.com"}
+    )
+
+    # then
+    assert response.status_code == 404
+    shop.refresh_from_db()
+    assert shop.name == "Rajut Test"
+
+
+def test_the_dashboard_nav_links_to_settings_payment_accounts_and_members(owner_client, shop):
+    # when
+    text = owner_client.get(reverse("dashboard:home", args=[shop.slug])).content.decode()
+
+    # then
+    assert settings_url(shop) in text
+    assert reverse("dashboard:payment_accounts", args=[shop.slug]) in text
+    assert members_url(shop) in text

@@ -1,0 +1,86 @@
+"""Fixtures for the payment loop: orders waiting for money, the shop's team, proof files."""
+
+from decimal import Decimal
+
+import pytest
+
+from orders.models import Order
+from orders.transitions import move_order
+from payments.models import Payment, PaymentAccount
+from payments.services import submit_payment, verify_payment
+from tests.factories import make_order, make_shop
+from tests.payments.pictures import proof_jpeg
+
+NOTE = "Green, “SARI”"
+
+
+@pytest.fixture(autouse=True)
+def private_files(settings, tmp_path):
+    """Proofs (and any public media) go under this test's own folder, never var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    return settings.PRIVATE_MEDIA_ROOT
+
+
+def stored_files(root) -> list:
+    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
+
+
+@pytest.fixture
+def owner(shop):
+    return shop.owner
+
+
+@pytest.fixture
+def seller(client, owner):
+    """The shop owner, logged in."""
+    client.force_login(owner)
+    return client
+
+
+@pytest.fixture
+def bank_account(shop):
+    return PaymentAccount.objects.create(
+        shop=shop, provider="BCA", number="1234567890", holder="Rajut Test"
+    )
+
+
+@pytest.fixture
+def pending_order(open_campaign) -> Order:
+    """One Green tote (Rp 150.000): Rp 75.000 down payment due, no unique code."""
+    return make_order(open_campaign, note=NOTE)
+
+
+@pytest.fixture
+def coded_order(open_campaign) -> Order:
+    """As pending_order, with the shop's unique code 123 on every transfer."""
+    order = make_order(open_campaign, note=NOTE)
+    Order.objects.filter(pk=order.pk).update(transfer_code=123)
+    order.refresh_from_db()
+    return order
+
+
+def send(order: Order, amount, **fields) -> Payment:
+    """The buyer sends a proof for `amount`."""
+    fields.setdefault("sender_name", "Sari Wulandari")
+    fields.setdefault("sender_bank", "BCA")
+    fields.setdefault("proof_upload", proof_jpeg())
+    return submit_payment(order=order, amount=Decimal(amount), **fields)
+
+
+def awaiting_balance(order: Order, actor) -> Order:
+    """The deposit verified, production done: the order now waits for its balance."""
+    payment = send(order, order.deposit_amount + order.transfer_code)
+    verify_payment(
+        payment=payment, amount_received=order.deposit_amount + order.transfer_code, actor=actor
+    )
+    move_order(order=order, to=Order.Status.IN_PRODUCTION, actor=actor)
+    move_order(order=order, to=Order.Status.AWAITING_BALANCE, actor=actor)
+    order.refresh_from_db()
+    return order
+
+
+@pytest.fixture
+def stranger_shop_member(db):
+    """Somebody with a shop of their own, but not this one."""
+    return make_shop(name="Other shop", slug="other").owner

@@ -1,0 +1,133 @@
+"""Every seller URL, walked as an anonymous visitor and as a member of another shop.
+
+The walk reads the dashboard's URL patterns themselves, so a new seller page is covered the day
+it is added; a URL parameter the walk does not know fails the test until it is taught here.
+"""
+
+import re
+
+import pytest
+from django.urls import get_resolver
+from django.urls.resolvers import URLPattern, URLResolver
+
+from campaigns.models import CampaignEvent, CampaignImage, Vendor, VendorQuote
+from orders.models import Order, OrderEvent
+from payments.models import Payment, PaymentAccount
+from tests.factories import make_campaign, make_order, make_shop
+
+
+def dashboard_routes() -> list[tuple[str, str]]:
+    """(name, route) of every pattern under /dashboard/."""
+    for entry in get_resolver().url_patterns:
+        if isinstance(entry, URLResolver) and entry.namespace == "dashboard":
+            return [
+                (pattern.name, "dashboard/" + str(pattern.pattern))
+                for pattern in entry.url_patterns
+                if isinstance(pattern, URLPattern)
+            ]
+    raise AssertionError("no dashboard namespace")
+
+
+ROUTES = dashboard_routes()
+
+
+@pytest.fixture
+def victim(db):
+    """Shop A with one of everything a seller page can name."""
+    shop = make_shop(name="Victim", slug="victim")
+    campaign = make_campaign(shop, title="Secret PO", capacity=None)
+    order = make_order(campaign, quantity=2, note="private note")
+    vendor = Vendor.objects.create(shop=shop, name="Konveksi A")
+    return {
+        "shop_slug": shop.slug,
+        "campaign_id": campaign.pk,
+        "code": order.code,
+        "vendor_id": vendor.pk,
+        "quote_id": VendorQuote.objects.create(
+            campaign=campaign, vendor=vendor, unit_cost=50000, lead_time_days=10
+        ).pk,
+        "photo_id": CampaignImage.objects.create(
+            campaign=campaign, image="x.webp", thumbnail="x.webp"
+        ).pk,
+        "account_id": PaymentAccount.objects.create(shop=shop, provider="BCA", holder="A").pk,
+        "payment_id": Payment.objects.create(
+            order=order, kind="deposit", amount=75000, sender_name="A", sender_bank="BCA"
+        ).pk,
+        "user_id": shop.owner.pk,
+        "member_id": shop.owner.pk,
+    }
+
+
+def url_for(route: str, values: dict) -> str:
+    def fill(match):
+        name = match.group(2)
+        assert name in values, f"teach the walk a value for <{name}> (route {route})"
+        return str(values[name])
+
+    return "/" + re.sub(r"<(\w+):(\w+)>", fill, route)
+
+
+def snapshot():
+    return (
+        list(Order.objects.values_list("status", "internal_note")),
+        OrderEvent.objects.count(),
+        CampaignEvent.objects.count(),
+        list(PaymentAccount.objects.values_list("provider", flat=True)),
+        list(Payment.objects.values_list("status", flat=True)),
+        Vendor.objects.count(),
+        VendorQuote.objects.filter(chosen=True).count(),
+    )
+
+
+@pytest.mark.parametrize(("name", "route"), ROUTES, ids=[name for name, _ in ROUTES])
+def test_anonymous_visitors_are_sent_to_log_in(client, victim, name, route):
+    # when, by each method (a method the view does not take is refused first: 405)
+    responses = [client.get(url_for(route, victim)), client.post(url_for(route, victim))]
+    # then
+    answered = [r for r in responses if r.status_code != 405]
+    assert answered, name
+    for response in answered:
+        assert response.status_code == 302, name
+        assert response["Location"].startswith("/accounts/login/")
+
+
+def params(route: str) -> set[str]:
+    return set(re.findall(r"<\w+:(\w+)>", route))
+
+
+SHOP_ROUTES = [(name, route) for name, route in ROUTES if "shop_slug" in params(route)]
+OBJECT_ROUTES = [(name, route) for name, route in SHOP_ROUTES if params(route) - {"shop_slug"}]
+
+
+@pytest.fixture
+def intruder(client, db):
+    """A seller logged in to a shop of their own."""
+    shop = make_shop(name="Intruder", slug="intruder")
+    client.force_login(shop.owner)
+    return shop
+
+
+def assert_not_found_and_nothing_changed(client, url):
+    before = snapshot()
+    # when, by each method (a method the view does not take is refused first: 405)
+    statuses = {
+        client.get(url).status_code,
+        client.post(url, {"reason": "x", "note": "x", "email": "x@example.com"}).status_code,
+    }
+    # then the method it takes meets the scoping
+    assert 404 in statuses and statuses <= {404, 405}, (url, statuses)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(("name", "route"), SHOP_ROUTES, ids=[n for n, _ in SHOP_ROUTES])
+def test_another_shops_pages_are_not_found(client, victim, intruder, name, route):
+    assert_not_found_and_nothing_changed(client, url_for(route, victim))
+
+
+@pytest.mark.parametrize(("name", "route"), OBJECT_ROUTES, ids=[n for n, _ in OBJECT_ROUTES])
+def test_another_shops_objects_are_not_found_under_your_own_address(
+    client, victim, intruder, name, route
+):
+    assert_not_found_and_nothing_changed(
+        client, url_for(route, {**victim, "shop_slug": "intruder"})
+    )
