@@ -4,7 +4,6 @@ import re
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet, Sum
@@ -222,22 +221,6 @@ def seller_order(shop: Shop, code: str) -> Order:
         )
         .get(campaign__shop=shop, code=code)
     )
-
-
-def amount_due(order: Order) -> Decimal:
-    """What the buyer should pay next. Until payments are recorded (the payments issue), the
-    status tells it, as for PAYMENT_STATES."""
-    if order.status == Order.Status.PENDING:
-        return order.deposit_amount
-    if order.status in Order.DEPOSIT_ONLY:
-        return order.balance_amount
-    return Decimal(0)
-
-
-def amount_to_transfer(order: Order) -> Decimal:
-    """The amount due plus the shop's unique transfer code (kode unik), if it uses them."""
-    due = amount_due(order)
-    return due + order.transfer_code if due else due
 
 
 @dataclass(frozen=True)

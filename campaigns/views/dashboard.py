@@ -14,6 +14,7 @@ from campaigns.charts import HEIGHT, WIDTH, daily_bars
 from campaigns.models import Campaign
 from campaigns.whatsapp import wa_link
 from orders import selectors as orders
+from payments.selectors import payments_to_review
 
 
 @login_required
@@ -30,6 +31,7 @@ def home(request, shop):
         "shop": shop,
         "campaigns": orders.shop_campaigns_with_progress(shop),
         "attention": orders.needs_attention(shop, timezone.now()),
+        "payments_to_review": payments_to_review(shop).count(),
     }
     return render(request, "dashboard/home.html", context)
 

@@ -20,6 +20,7 @@ from orders.exceptions import TransitionNotAllowed
 from orders.forms_seller import CancelOrderForm, InternalNoteForm, OrderFilterForm
 from orders.models import Order
 from orders.transitions import ALLOWED, move_order
+from payments.selectors import order_payments
 
 ORDERS_PER_PAGE = 25
 
@@ -63,14 +64,14 @@ def order_detail(request, shop, code):
 
 
 def _render_detail(request, shop, order, *, note_form=None, cancel_form=None, status=200):
+    money = order_payments(order)
     context = {
         "shop": shop,
         "order": order,
         "campaign": order.campaign,
         "timeline": selectors.order_timeline(order),
-        "amount_due": selectors.amount_due(order),
-        "to_transfer": selectors.amount_to_transfer(order),
-        "chat_link": wa_link(_chat_text(request, order), phone=order.buyer_phone),
+        "money": money,
+        "chat_link": wa_link(_chat_text(request, order, money.due), phone=order.buyer_phone),
         "note_form": note_form or InternalNoteForm(instance=order),
         "cancel_form": cancel_form or CancelOrderForm(),
         "can_cancel": Order.Status.CANCELLED in ALLOWED[order.status],
@@ -78,17 +79,16 @@ def _render_detail(request, shop, order, *, note_form=None, cancel_form=None, st
     return render(request, "dashboard/orders/order_detail.html", context, status=status)
 
 
-def _chat_text(request, order) -> str:
+def _chat_text(request, order, due) -> str:
     """The first message to the buyer, in the buyer's language: order, campaign, what to pay
     (with the unique transfer code, where the shop uses them)."""
-    due = selectors.amount_to_transfer(order)
     order_page = request.build_absolute_uri(order.get_absolute_url())
     with translation.override(order.language):
         values = {
             "name": order.buyer_name,
             "code": order.code,
             "campaign": order.campaign.title,
-            "amount": format_money(due, order.currency),
+            "amount": format_money(due.to_send if due else 0, order.currency),
             "url": order_page,
         }
         if due:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from campaigns.charts import HEIGHT, daily_bars
 from orders.models import Order
 from orders.transitions import move_order
+from payments.models import Payment
 from tests.factories import count_queries, make_campaign, make_many_orders, make_order, make_shop
 
 
@@ -145,3 +146,24 @@ def test_dashboard_pages_run_the_same_queries_at_10_and_5000_orders(seller, open
     # then
     print(f"{screen}: {at_10} queries at 10 orders, {at_5000} at 5,000")
     assert at_10 == at_5000
+
+
+def test_home_counts_payments_waiting_for_review(seller, open_campaign):
+    # given one payment sent and one already verified
+    first, second = (make_order(open_campaign, note="x") for _ in range(2))
+    for order, status in ((first, "submitted"), (second, "verified")):
+        Payment.objects.create(
+            order=order,
+            kind="deposit",
+            amount=order.deposit_amount,
+            sender_name="A",
+            sender_bank="BCA",
+            proof="p.webp",
+            status=status,
+            amount_received=order.deposit_amount if status == "verified" else None,
+        )
+    # when
+    page = text_of(seller.get(reverse("dashboard:home", args=[open_campaign.shop.slug])))
+    # then
+    assert re.search(r"Payments to review</span><strong class=\"figure-value\">1<", page)
+    assert "1 payment is waiting for your review." in page

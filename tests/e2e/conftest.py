@@ -71,6 +71,14 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture
+def private_media_root(settings, tmp_path):
+    """Proofs of payment go under PRIVATE_MEDIA_ROOT (payments/storage.py): keep them out of
+    var/private too."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    return settings.PRIVATE_MEDIA_ROOT
+
+
+@pytest.fixture
 def demo_campaign_url(live_server, media_root):
     """The demo data (`manage.py seed_demo`) in the live server's database; the open PO's URL."""
     call_command("seed_demo", stdout=StringIO())
@@ -78,13 +86,36 @@ def demo_campaign_url(live_server, media_root):
 
 
 @pytest.fixture
+def new_phone_page(browser, browser_context_args):
+    """new_phone_page() opens a page in a fresh context (own cookies: another person) with the
+    same phone viewport and locale as `page`; every context is closed after the test."""
+    contexts = []
+
+    def open_page():
+        context = browser.new_context(**browser_context_args)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def assert_no_horizontal_scroll(page) -> None:
+    """The page fits the phone's width: nothing to scroll sideways."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{page.url} is {width}px wide on a {PHONE['width']}px phone"
+
+
+@pytest.fixture
 def screenshot(page):
-    """screenshot("01-campaign") saves a full-page PNG to test-artifacts/e2e/01-campaign.png."""
+    """screenshot("01-campaign") saves a full-page PNG of `page` to
+    test-artifacts/e2e/01-campaign.png; screenshot("21-x", other_page) one of another page."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
-    def take(name: str) -> Path:
+    def take(name: str, of=None) -> Path:
         path = ARTIFACTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        (of or page).screenshot(path=str(path), full_page=True)
         return path
 
     return take

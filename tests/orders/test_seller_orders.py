@@ -17,6 +17,7 @@ from campaigns.money import format_money
 from orders.models import Order, OrderEvent, OrderLine
 from orders.services import LineRequest, place_order
 from orders.transitions import move_order
+from payments.models import Payment
 from tests.factories import make_buyer, make_campaign, make_order, make_shop, make_user
 
 pytestmark = pytest.mark.django_db
@@ -378,7 +379,7 @@ def test_order_page_shows_lines_amounts_buyer_and_timeline(seller, sinta_order):
         assert expected in text, expected
     # and a place for the payments, without invented ones
     assert 'id="payments-title"' in text
-    assert "once payment tracking is available" in text
+    assert "No payment sent yet." in text
 
 
 def test_order_page_runs_a_fixed_number_of_queries(
@@ -388,7 +389,7 @@ def test_order_page_runs_a_fixed_number_of_queries(
     move_order(order=sinta_order, to=S.CONFIRMED)
     move_order(order=sinta_order, to=S.IN_PRODUCTION)
     # then its page reads it in a handful of queries
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         assert seller.get(order_url(sinta_order)).status_code == 200
 
 
@@ -408,13 +409,24 @@ def test_whatsapp_link_opens_a_chat_with_the_buyer_naming_order_campaign_and_amo
     assert f"/o/{sinta_order.token}/" in message
 
 
-def test_whatsapp_message_asks_for_the_balance_once_the_deposit_is_in(seller, sinta_order):
-    # given the deposit is verified
-    move_order(order=sinta_order, to=S.CONFIRMED)
+def test_whatsapp_message_asks_for_the_balance_once_production_is_done(seller, sinta_order):
+    # given the deposit was received and production has finished
+    Payment.objects.create(
+        order=sinta_order,
+        kind=Payment.Kind.DEPOSIT,
+        amount=sinta_order.deposit_amount,
+        sender_name="Sinta",
+        sender_bank="BCA",
+        proof="proof.webp",
+        status=Payment.Status.VERIFIED,
+        amount_received=sinta_order.deposit_amount,
+    )
+    for status in (S.CONFIRMED, S.IN_PRODUCTION, S.AWAITING_BALANCE):
+        move_order(order=sinta_order, to=status)
     # when the seller opens the order
     response = seller.get(order_url(sinta_order))
     # then the chat message names the balance as what is due
-    assert response.context["amount_due"] == Decimal("232500")
+    assert response.context["money"].due.amount == Decimal("232500")
     assert "transfer%20Rp%20232.500." in response.content.decode()
 
 
