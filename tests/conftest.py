@@ -10,6 +10,13 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def files_in_a_temporary_folder(settings, tmp_path):
+    # Uploads, thumbnails and proofs of payment never land in the developer's var/.
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
 @pytest.fixture
 def shop(db):
     return make_shop(name="Rajut Test", slug="rajut", currency="IDR")

@@ -18,9 +18,10 @@ from PIL import Image, ImageDraw, ImageFont
 from campaigns.images import add_campaign_image
 from campaigns.models import Campaign, Shop
 from campaigns.phones import to_e164
+from campaigns.services.vendors import add_quote, choose_quote, save_vendor
 from orders.services import Buyer, LineRequest, place_order
-from orders.transitions import move_order
 from payments.models import PaymentAccount
+from payments.services import submit_payment, verify_payment
 
 SHOP_SLUG = "demo"
 SELLER = ("demo", "demo-openpo-2026")
@@ -96,8 +97,28 @@ class Command(BaseCommand):
             colours=["#8fae8b", "#efe6d2", "#27385c"],
         )
         self.orders(
-            tote, now - timedelta(days=2), confirm=5, notes=["White, “AYU”", "Gold, “Budi & Sinta”"]
+            tote,
+            now - timedelta(hours=20),
+            confirm=5,
+            review=1,
+            notes=["White, “AYU”", "Gold, “Budi & Sinta”"],
         )
+        knitters = save_vendor(shop=shop, name="Rajut Ibu Sari", contact="0812 9876 5432")
+        add_quote(
+            campaign=tote,
+            vendor=knitters,
+            unit_cost=Decimal(85_000),
+            lead_time_days=21,
+            vendor_minimum=24,
+        )
+        quote = add_quote(
+            campaign=tote,
+            vendor=save_vendor(shop=shop, name="Konveksi Bandung", contact="konveksi@example.com"),
+            unit_cost=Decimal(70_000),
+            lead_time_days=28,
+            vendor_minimum=50,
+        )
+        choose_quote(campaign=tote, quote=quote)
 
         self.campaign(
             shop,
@@ -135,7 +156,7 @@ class Command(BaseCommand):
             variants=[("Set of 5", 85_000, None)],
             colours=["#d9480f"],
         )
-        self.orders(pins, now - timedelta(days=15), confirm=len(BUYERS), notes=[""])
+        self.orders(pins, now - timedelta(days=15), confirm=len(BUYERS), review=0, notes=[""])
 
     def campaign(self, shop, *, variants, colours, **fields):
         campaign = Campaign.objects.create(shop=shop, status=Campaign.Status.PUBLISHED, **fields)
@@ -149,7 +170,10 @@ class Command(BaseCommand):
             )
         return campaign
 
-    def orders(self, campaign, placed_at, *, confirm, notes):
+    def orders(self, campaign, placed_at, *, confirm, review, notes):
+        """Place one order per demo buyer; the first `confirm` pay their deposit and the seller
+        verifies it, the next `review` have a payment waiting for review."""
+        seller = campaign.shop.owner
         variants = list(campaign.variants.all())
         for i, (name, phone, address) in enumerate(BUYERS):
             variant = variants[i % len(variants)]
@@ -160,8 +184,16 @@ class Command(BaseCommand):
                 idempotency_key=f"demo-{campaign.slug}-{i}",
                 now=placed_at + timedelta(hours=i * 2),
             )
+            if i < confirm + review:
+                payment = submit_payment(
+                    order=order,
+                    amount=order.deposit_amount + order.transfer_code,
+                    sender_name=name,
+                    sender_bank="BCA",
+                    proof_upload=picture(f"Transfer {order.code}", "#64748b"),
+                )
             if i < confirm:
-                move_order(order=order, to="confirmed", note="Demo: deposit verified.")
+                verify_payment(payment=payment, amount_received=payment.amount, actor=seller)
 
 
 def picture(title: str, colour: str) -> SimpleUploadedFile:
