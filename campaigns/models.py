@@ -196,6 +196,18 @@ class Campaign(CounterGuard):
     )
     note_required = models.BooleanField(_("customisation required"), default=False)
     cancellation_policy = models.TextField(_("cancellation and refund policy"), blank=True)
+
+    class LateBalance(models.TextChoices):
+        KEEP_DEPOSIT = "keep", _("The deposit is kept")
+        REFUND_DEPOSIT = "refund", _("The deposit is refunded")
+
+    late_balance = models.CharField(
+        _("if the balance is not paid in time"),
+        max_length=10,
+        choices=LateBalance.choices,
+        default=LateBalance.KEEP_DEPOSIT,
+        help_text=_("Shown to buyers in the PO terms; applied when you cancel an unpaid order."),
+    )
     video_url = models.URLField(_("video link"), blank=True)
     sales_target = models.PositiveIntegerField(
         _("sales target (units)"),
@@ -414,10 +426,13 @@ class CampaignEvent(TimelineEvent):
         CREATED = "created", _("Created")
         PUBLISHED = "published", _("Published")
         UNPUBLISHED = "unpublished", _("Unpublished")
+        STATUS = "status", _("Decision")
         NOTE = "note", _("Note")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    from_status = models.CharField(max_length=20, choices=Campaign.Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Campaign.Status.choices, blank=True)
 
     class Meta(TimelineEvent.Meta):
         verbose_name = _("campaign event")

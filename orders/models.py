@@ -76,6 +76,9 @@ class Order(models.Model):
     balance_amount = models.DecimalField(_("balance"), **MONEY)
     deposit_due_at = models.DateTimeField(_("deposit due"))
     balance_due_at = models.DateTimeField(_("balance due"), null=True, blank=True)
+    # When the reminder before each deadline went out, so `tick` sends each one once.
+    deposit_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    balance_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The shop's "kode unik": added to every amount this order transfers, never to its price.
     transfer_code = models.PositiveSmallIntegerField(_("unique transfer code"), default=0)
 
@@ -155,6 +158,8 @@ class OrderEvent(TimelineEvent):
         NOTE = "note", _("Note")
         # A proof of payment sent, verified or rejected (payments app); status moves are STATUS.
         PAYMENT = "payment", _("Payment")
+        REFUND = "refund", _("Refund")
+        REMINDER = "reminder", _("Reminder sent")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

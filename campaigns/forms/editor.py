@@ -52,7 +52,7 @@ class CampaignForm(forms.ModelForm):
         (_("Production and shipping"), ("production_days", "shipping_days")),
         (_("Payment"), ("deposit_rule", "deposit_value", "deposit_hours", "balance_days")),
         (_("Customisation"), ("note_prompt", "note_required")),
-        (_("Cancellation and refunds"), ("cancellation_policy",)),
+        (_("Cancellation and refunds"), ("cancellation_policy", "late_balance")),
     )
 
     class Meta:

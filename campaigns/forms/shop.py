@@ -154,6 +154,7 @@ class ShopSettingsForm(forms.ModelForm):
             "contact_email",
             "currency",
             "time_zone",
+            "unique_codes",
             "policy",
         ]
         field_classes = {"slug": LowercaseSlugField}

@@ -26,6 +26,7 @@ from django.utils.translation import ngettext
 
 from campaigns.images import add_campaign_image
 from campaigns.models import Campaign, CampaignEvent, CampaignImage, Shop, Variant
+from campaigns.transitions import move_campaign
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +51,7 @@ TERM_FIELDS = (
     "note_prompt",
     "note_required",
     "cancellation_policy",
+    "late_balance",
     "video_url",
     "sales_target",
 )
@@ -408,12 +410,7 @@ def publish_campaign(
                 _("The order window has already closed; move the close date, then publish."),
                 field="closes_at",
             )
-        locked.status = Campaign.Status.PUBLISHED
-        locked.save(update_fields=["status", "updated_at"])
-        CampaignEvent.objects.create(
-            campaign=locked, kind=CampaignEvent.Kind.PUBLISHED, actor=actor
-        )
-    return locked
+        return move_campaign(campaign=locked, to=Campaign.Status.PUBLISHED, actor=actor)
 
 
 def unpublish_campaign(*, campaign: Campaign, actor: AbstractBaseUser) -> Campaign:
@@ -434,12 +431,7 @@ def unpublish_campaign(*, campaign: Campaign, actor: AbstractBaseUser) -> Campai
                 )
                 % {"n": locked.reserved}
             )
-        locked.status = Campaign.Status.DRAFT
-        locked.save(update_fields=["status", "updated_at"])
-        CampaignEvent.objects.create(
-            campaign=locked, kind=CampaignEvent.Kind.UNPUBLISHED, actor=actor
-        )
-    return locked
+        return move_campaign(campaign=locked, to=Campaign.Status.DRAFT, actor=actor)
 
 
 # --- photos ----------------------------------------------------------------------------------

@@ -72,6 +72,7 @@ def new_campaign_data(*, variants=None, **terms) -> dict:
         "note_prompt": "Name to print",
         "note_required": "on",
         "cancellation_policy": "No cancellation after the deposit.",
+        "late_balance": "keep",
         "video_url": "",
         "sales_target": "30",
     }
