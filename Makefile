@@ -34,6 +34,7 @@ run: $(STAMP)
 	@echo
 	@echo "  Shop:      http://$(HOST):$(PORT)/demo/"
 	@echo "  Campaign:  http://$(HOST):$(PORT)/demo/custom-name-tote/"
+	@echo "  Dashboard: http://$(HOST):$(PORT)/dashboard/  (the demo seller's login is above)"
 	@echo "  Admin:     http://$(HOST):$(PORT)/admin/"
 	@echo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
