@@ -6,14 +6,23 @@ from django.utils import timezone
 from campaigns.models import Campaign, CampaignImage, Shop
 
 
-def public_campaign(*, shop_slug: str, campaign_slug: str) -> Campaign:
-    """The campaign a buyer may see (anything but a draft), with its shop, variants and photos."""
-    return (
-        Campaign.objects.exclude(status=Campaign.Status.DRAFT)
-        .select_related("shop")
+def public_campaign(*, shop_slug: str, campaign_slug: str, user=None) -> Campaign:
+    """The campaign a buyer may see, with its shop, variants and photos.
+
+    A draft is visible only to `user` when they are a member of its shop (a preview).
+    """
+    campaign = (
+        Campaign.objects.select_related("shop")
         .prefetch_related("variants", "images")
         .get(shop__slug=shop_slug, slug=campaign_slug)
     )
+    if campaign.status == Campaign.Status.DRAFT and not (
+        user is not None
+        and user.is_authenticated
+        and campaign.shop.members.filter(pk=user.pk).exists()
+    ):
+        raise Campaign.DoesNotExist
+    return campaign
 
 
 def shop_campaigns(shop: Shop):

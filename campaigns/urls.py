@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaigns.views import dashboard, editor, shop, vendors
+from campaigns.views import dashboard, decisions, editor, shop, vendors
 from campaigns.views import public as views
 
 app_name = "campaigns"
@@ -31,6 +31,17 @@ dashboard_patterns = [
     path(f"{campaign}duplicate/", editor.campaign_duplicate, name="campaign_duplicate"),
     path(f"{campaign}publish/", editor.campaign_publish, name="campaign_publish"),
     path(f"{campaign}unpublish/", editor.campaign_unpublish, name="campaign_unpublish"),
+    path(
+        f"{campaign}start-production/",
+        decisions.campaign_start_production,
+        name="campaign_start_production",
+    ),
+    path(
+        f"{campaign}finish-production/",
+        decisions.campaign_finish_production,
+        name="campaign_finish_production",
+    ),
+    path(f"{campaign}extend/", decisions.campaign_extend, name="campaign_extend"),
     path(f"{campaign}photos/", editor.campaign_photos, name="campaign_photos"),
     path(f"{campaign}photos/<int:photo_id>/", editor.campaign_photo, name="campaign_photo"),
     path(

@@ -14,7 +14,15 @@ PAYMENT_LABELS = {
 }
 
 
-class OrderFilterForm(forms.Form):
+class NoColon:
+    """Labels without the trailing colon Django adds, as everywhere else in the app."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class OrderFilterForm(NoColon, forms.Form):
     """GET filters of the orders list; a value that does not fit is ignored, never an error."""
 
     q = forms.CharField(
@@ -59,7 +67,7 @@ class OrderFilterForm(forms.Form):
         )
 
 
-class InternalNoteForm(forms.ModelForm):
+class InternalNoteForm(NoColon, forms.ModelForm):
     class Meta:
         model = Order
         fields = ["internal_note"]
@@ -71,7 +79,7 @@ class InternalNoteForm(forms.ModelForm):
         return self.instance
 
 
-class CancelOrderForm(forms.Form):
+class CancelOrderForm(NoColon, forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         max_length=500,

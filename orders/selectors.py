@@ -62,10 +62,14 @@ def order_timeline(order: Order) -> list[Step]:
     if before(Order.Status.AWAITING_BALANCE):
         steps.append(Step(_("Production finishes (estimate)"), campaign.production_ends_on, False))
     if order.balance_amount and before(Order.Status.PAID):
-        note = _("Within %(days)d days after production finishes.") % {
-            "days": campaign.balance_days
-        }
-        steps.append(Step(_("Pay the balance"), None, done=False, note=note))
+        if order.balance_due_at:
+            # Set when production finished: the real deadline replaces the rule of thumb.
+            steps.append(Step(_("Pay the balance"), order.balance_due_at, done=False))
+        else:
+            note = _("Within %(days)d days after production finishes.") % {
+                "days": campaign.balance_days
+            }
+            steps.append(Step(_("Pay the balance"), None, done=False, note=note))
     if before(Order.Status.SHIPPED):
         steps.append(Step(_("Shipping (estimate)"), campaign.ships_on, done=False))
     return steps

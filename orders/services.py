@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign
@@ -22,6 +22,7 @@ from orders.exceptions import (
 )
 from orders.models import Order, OrderEvent, OrderLine
 from orders.stock import take_units
+from orders.transitions import move_order
 
 MAX_NOTE_LENGTH = 500
 
@@ -55,11 +56,16 @@ def place_order(
     Rules: the campaign is published and open; every line names one of its variants with a
     positive quantity (and a note where the campaign asks for one); the order and the buyer
     (same phone or email, active orders) stay within the campaign's caps; capacity is taken
-    atomically. The same idempotency key returns the order it already made.
+    atomically. The same idempotency key returns the order it already made. A campaign that
+    looks sold out first expires its own orders past their deposit deadline and tries once more.
     """
     now = now or timezone.now()
     if existing := _order_for_key(campaign, idempotency_key, buyer):
         return existing
+    if campaign.phase_at(now) == Campaign.Phase.SOLD_OUT and expire_overdue(
+        campaign=campaign, now=now
+    ):
+        campaign.refresh_from_db(fields=["reserved"])
     _check_open(campaign, now)
     variants = _check_lines(campaign, lines)
     units = sum(line.quantity for line in lines)
@@ -77,7 +83,7 @@ def place_order(
     for line in lines:
         units_by_variant[line.variant_id] += line.quantity
 
-    try:
+    def create() -> Order:
         with transaction.atomic():
             take_units(campaign_id=campaign.pk, units_by_variant=units_by_variant)
             # After take_units: the campaign row is locked until commit, so this buyer's
@@ -114,6 +120,17 @@ def place_order(
                 order=order, kind=OrderEvent.Kind.PLACED, to_status=order.status, created_at=now
             )
             emails.order_placed(order)
+        return order
+
+    try:
+        try:
+            order = create()
+        except SoldOut:
+            # No room left, unless somebody holds units past their deposit deadline: those go
+            # back first, then one more try (DESIGN.md, Time). Still full: sold out, as before.
+            if not expire_overdue(campaign=campaign, now=now):
+                raise
+            order = create()
     except (IntegrityError, SoldOut, LimitExceeded):
         # A double tap racing itself: the other tap may have made this very order first (and
         # taken the last unit, or the buyer's last allowance, while this one waited).
@@ -121,6 +138,52 @@ def place_order(
             return existing
         raise
     return order
+
+
+def expire_overdue(*, now: datetime, campaign: Campaign | None = None) -> int:
+    """Expire pending orders whose deposit deadline has passed; return how many this call moved.
+
+    Rules: the units go back and the timeline says why (through move_order, the one door); an
+    order with a payment waiting for review is kept, since the seller may yet verify it; the
+    buyer is emailed. Each order moves in its own transaction under its row lock and is checked
+    again once locked, so running this twice, or from several processes at once, expires every
+    order once and skips (not fails on) the ones another run already moved.
+    """
+    overdue = _overdue(now)
+    if campaign is not None:
+        overdue = overdue.filter(campaign=campaign)
+    expired = 0
+    for pk, campaign_id in list(
+        overdue.order_by("deposit_due_at", "pk").values_list("pk", "campaign_id")
+    ):
+        with transaction.atomic():
+            # The campaign row first, then the order: the order campaign decisions lock them in
+            # (orders/decisions.py), so an expiry and a decision take turns, never deadlock.
+            Campaign.objects.select_for_update().only("pk").get(pk=campaign_id)
+            # Locked, then asked again in a fresh statement: a payment sent (or a move made)
+            # while this run waited is seen, as submit_payment holds the order's lock too.
+            order = (
+                Order.objects.select_for_update(of=("self",))
+                .select_related("campaign__shop")
+                .filter(pk=pk)
+                .first()
+            )
+            if order is None or not overdue.filter(pk=pk).exists():
+                continue
+            with translation.override(order.language):
+                note = _("Deposit not received by the deadline.")
+            move_order(order=order, to=Order.Status.EXPIRED, note=note)
+            emails.order_expired(order)
+        expired += 1
+    return expired
+
+
+def _overdue(now: datetime):
+    # `payments__status` is the reverse relation from payments.Payment, looked up by name: orders
+    # may see payments this way without importing them (payments → orders, never back).
+    return Order.objects.filter(status=Order.Status.PENDING, deposit_due_at__lt=now).exclude(
+        payments__status="submitted"
+    )
 
 
 def _order_for_key(campaign: Campaign, key: str, buyer: Buyer) -> Order | None:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from payments.models import Payment, PaymentAccount
+from payments.models import Payment, PaymentAccount, Refund
 
 
 @admin.register(PaymentAccount)
@@ -34,6 +34,41 @@ class PaymentAdmin(admin.ModelAdmin):
         "reviewed_by",
         "reviewed_at",
         "created_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Refund)
+class RefundAdmin(admin.ModelAdmin):
+    """Read-only: refunds are asked for by cancellations and marked sent on the shop's dashboard,
+    through payments/refunds.py, so the ledger, the timeline and the buyer's email follow."""
+
+    list_display = ["order", "amount", "status", "created_at", "sent_at", "reference"]
+    list_filter = ["status", "order__campaign__shop"]
+    search_fields = ["order__code", "order__buyer_name", "reference", "account_holder"]
+    date_hierarchy = "created_at"
+    list_select_related = ["order"]
+    fields = [
+        "order",
+        "amount",
+        "reason",
+        "status",
+        "bank",
+        "account_number",
+        "account_holder",
+        "reference",
+        "created_at",
+        "sent_at",
+        "sent_by",
     ]
     readonly_fields = fields
 

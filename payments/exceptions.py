@@ -47,3 +47,46 @@ class AlreadyReviewed(PaymentRefused):
 
 class InvalidReview(PaymentRefused):
     pass
+
+
+# --- cancelling and refunding (payments/refunds.py) -------------------------------------------
+
+
+class CancelRefused(PaymentRefused):
+    """An order or a campaign that cannot be cancelled (or failed) as asked."""
+
+    message = _("This can no longer be cancelled. Nothing changed.")
+    http_status = 409
+
+
+class InvalidReason(PaymentRefused):
+    pass
+
+
+class RefundRefused(PaymentRefused):
+    message = _("This refund could not be recorded.")
+    http_status = 409
+
+
+class RefundTooLarge(RefundRefused):
+    """Refunds never add up to more than the order paid."""
+
+
+class RefundAlreadySent(RefundRefused):
+    message = _("This refund has already been sent.")
+
+
+class InvalidRefund(RefundRefused):
+    """Bank details, a reference or a proof that does not fit; said beside `field`."""
+
+    http_status = 400
+
+    def __init__(self, message=None, *, field: str | None = None):
+        self.field = field
+        super().__init__(message)
+
+
+class BalanceRefused(PaymentRefused):
+    """An overdue balance that cannot be cancelled or extended as asked."""
+
+    http_status = 409

@@ -1,17 +1,21 @@
 """What an order has paid and what it still owes: the one place for payment arithmetic.
 
-Paid = the amounts received of verified payments (DESIGN.md, Money). Refunds sent will be
-subtracted here, in both `amount_paid` and `paid_in`, when they exist.
+Paid = the amounts received of verified payments − the refunds sent (DESIGN.md, Money), the same
+in SQL (`amount_paid`, `paid_sql`) and over rows already loaded (`paid_in`). Refundable = paid −
+the refunds still to send: what a new refund may take at most, so refunds never exceed what was
+paid (payments/refunds.py asks for them under the order's row lock).
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import DecimalField, Expression, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
+from campaigns.models import MONEY
 from orders.models import Order
-from payments.models import Payment
+from payments.models import Payment, Refund
 
 ZERO = Decimal(0)
 
@@ -27,15 +31,57 @@ STAGE = {
 
 
 def amount_paid(order: Order) -> Decimal:
-    """What the order has paid so far, summed in SQL."""
-    return Payment.objects.filter(order=order, status=Payment.Status.VERIFIED).aggregate(
-        paid=Sum("amount_received", default=ZERO)
-    )["paid"]
+    """What the order has paid so far, refunds sent taken off, summed in SQL (one query)."""
+    return _one(order, paid_sql())
 
 
-def paid_in(payments: Iterable[Payment]) -> Decimal:
-    """The same sum over an order's payments already loaded, for pages that list them anyway."""
-    return sum((p.amount_received for p in payments if p.status == Payment.Status.VERIFIED), ZERO)
+def refundable(order: Order) -> Decimal:
+    """What may still be refunded: paid, less the refunds waiting to be sent (one query)."""
+    return _one(order, refundable_sql())
+
+
+def paid_in(payments: Iterable[Payment], refunds: Iterable[Refund]) -> Decimal:
+    """The same as amount_paid over an order's payments and refunds already loaded, for pages
+    that list them anyway."""
+    received = sum(
+        (p.amount_received for p in payments if p.status == Payment.Status.VERIFIED), ZERO
+    )
+    return received - sum((r.amount for r in refunds if r.status == Refund.Status.SENT), ZERO)
+
+
+def refundable_in(payments: Iterable[Payment], refunds: Iterable[Refund]) -> Decimal:
+    refunds = list(refunds)
+    pending = sum((r.amount for r in refunds if r.status == Refund.Status.PENDING), ZERO)
+    return paid_in(payments, refunds) - pending
+
+
+def paid_sql() -> Expression:
+    """`amount_paid` as an expression to annotate orders with: `.annotate(paid=paid_sql())`."""
+    return _total(Payment, "amount_received", status=Payment.Status.VERIFIED) - _total(
+        Refund, "amount", status=Refund.Status.SENT
+    )
+
+
+def refundable_sql() -> Expression:
+    """`refundable` as an expression to annotate a queryset of orders with."""
+    return paid_sql() - _total(Refund, "amount", status=Refund.Status.PENDING)
+
+
+def _total(model, field: str, **filters) -> Expression:
+    rows = (
+        model.objects.filter(order=OuterRef("pk"), **filters)
+        .order_by()
+        .values("order")
+        .annotate(total=Sum(field))
+        .values("total")
+    )
+    money = DecimalField(**MONEY)
+    return Coalesce(Subquery(rows, output_field=money), Value(ZERO), output_field=money)
+
+
+def _one(order: Order, expression: Expression) -> Decimal:
+    value = Order.objects.filter(pk=order.pk).annotate(value=expression).values("value").get()
+    return value["value"]
 
 
 def target(order: Order, kind: str) -> Decimal:

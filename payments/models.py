@@ -110,3 +110,70 @@ class Payment(models.Model):
 
     def __str__(self):
         return f"{self.order_id}: {self.get_kind_display()} {self.amount}"
+
+
+class Refund(models.Model):
+    """Money going back to a buyer: asked for when an order stops, then sent by the seller.
+
+    Only refunds marked sent are taken off what the order paid (payments/ledger.py); pending ones
+    already hold their share of it, so that refunds never add up to more than was paid. The buyer
+    gives the account to send to on their order page; the seller types the bank's reference.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("To send")
+        SENT = "sent", _("Sent")
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
+    amount = models.DecimalField(_("amount"), **MONEY)
+    reason = models.TextField(_("reason"), max_length=500)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    # Where the buyer wants the money: blank until they say so on their order page.
+    bank = models.CharField(_("bank or e-wallet"), max_length=60, blank=True)
+    account_number = models.CharField(_("account number"), max_length=40, blank=True)
+    account_holder = models.CharField(_("account holder"), max_length=100, blank=True)
+    reference = models.CharField(_("transfer reference"), max_length=100, blank=True)
+    proof = models.FileField(
+        _("proof of transfer"),
+        upload_to="refunds/%Y/%m/",
+        storage=private_storage,
+        max_length=200,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("asked for"), default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+
+    class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
+            models.CheckConstraint(
+                condition=~Q(status="sent") | (~Q(reference="") & Q(sent_at__isnull=False)),
+                name="refund_sent_has_reference_and_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(bank="", account_number="", account_holder="")
+                | (~Q(bank="") & ~Q(account_number="") & ~Q(account_holder="")),
+                name="refund_bank_details_all_or_none",
+            ),
+        ]
+        indexes = [models.Index(fields=["order", "status"])]
+
+    def __str__(self):
+        return f"{self.order_id}: {self.amount} ({self.get_status_display()})"
+
+    @property
+    def has_bank_details(self) -> bool:
+        return bool(self.account_number)

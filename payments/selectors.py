@@ -1,14 +1,27 @@
 """Reads for the payment pages, each in a fixed number of queries."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 
 from campaigns.models import Shop
 from orders.models import Order
-from payments.ledger import Due, paid_in, payment_due
-from payments.models import Payment, PaymentAccount
+from payments.ledger import ZERO, Due, paid_in, paid_sql, payment_due, refundable_in, refundable_sql
+from payments.models import Payment, PaymentAccount, Refund
 
 
 def accounts_for_buyers(shop: Shop):
@@ -23,6 +36,7 @@ class OrderPayments:
     payments: list[Payment]
     paid: Decimal
     due: Due | None
+    refunds: list[Refund] = field(default_factory=list)
 
     @property
     def waiting(self) -> Payment | None:
@@ -34,6 +48,11 @@ class OrderPayments:
         return self.due is not None and self.waiting is None
 
     @property
+    def refundable(self) -> Decimal:
+        """What the order could still refund beyond the refunds already asked for."""
+        return refundable_in(self.payments, self.refunds)
+
+    @property
     def deposit_received(self) -> bool:
         """A verified deposit covers the order's deposit (the status may not say so yet)."""
         return self.paid >= self.order.deposit_amount and any(
@@ -43,23 +62,34 @@ class OrderPayments:
 
 
 def order_payments(order: Order) -> OrderPayments:
-    """In one query: the order's payments, oldest first, with what they add up to."""
+    """In one query (two for an order that stopped): the order's payments and refunds, oldest
+    first, with what they add up to."""
     payments = list(order.payments.all())
-    for payment in payments:
-        payment.order = order  # already loaded: spare a query per payment
-    paid = paid_in(payments)
+    # Refunds are only ever made for orders that stopped (payments/refunds.py): an active
+    # order's page spares the query.
+    refunds = list(order.refunds.all()) if order.status not in Order.ACTIVE else []
+    for row in (*payments, *refunds):
+        row.order = order  # already loaded: spare a query per row
+    paid = paid_in(payments, refunds)
     return OrderPayments(
-        order=order, payments=payments, paid=paid, due=payment_due(order, paid=paid)
+        order=order,
+        payments=payments,
+        paid=paid,
+        due=payment_due(order, paid=paid),
+        refunds=refunds,
     )
 
 
 def payments_to_review(shop: Shop) -> QuerySet[Payment]:
     """The shop's payments waiting for review, oldest first, with their orders and each order's
-    other payments (for what is still owed): three queries whatever their number."""
+    other payments and refunds (for what is still owed): four queries whatever their number."""
     return (
         Payment.objects.filter(order__campaign__shop=shop, status=Payment.Status.SUBMITTED)
         .select_related("order__campaign")
-        .prefetch_related(Prefetch("order__payments", queryset=Payment.objects.order_by()))
+        .prefetch_related(
+            Prefetch("order__payments", queryset=Payment.objects.order_by()),
+            Prefetch("order__refunds", queryset=Refund.objects.order_by()),
+        )
         .order_by("created_at", "id")
     )
 
@@ -72,3 +102,74 @@ def shop_payment(shop: Shop, payment_id: int) -> Payment:
 def buyer_payment(token: str, payment_id: int) -> Payment:
     """One payment of the order behind `token`; DoesNotExist for any other."""
     return Payment.objects.get(order__token=token, pk=payment_id)
+
+
+# --- refunds and the decisions that make them ---------------------------------------------------
+
+
+def shop_refunds(shop: Shop) -> QuerySet[Refund]:
+    """The shop's refunds: those to send first, oldest first, then those sent, latest first."""
+    return (
+        Refund.objects.filter(order__campaign__shop=shop)
+        .select_related("order__campaign", "sent_by")
+        .annotate(to_send=Case(When(status=Refund.Status.PENDING, then=Value(0)), default=Value(1)))
+        .order_by("to_send", F("sent_at").desc(nulls_last=True), "created_at", "id")
+    )
+
+
+def refunds_to_send(shop: Shop) -> dict:
+    """How many refunds wait to be sent, and their total: one query."""
+    return Refund.objects.filter(
+        order__campaign__shop=shop, status=Refund.Status.PENDING
+    ).aggregate(count=Count("id"), total=Sum("amount", default=ZERO))
+
+
+def shop_refund(shop: Shop, refund_id: int) -> Refund:
+    """One refund of the shop's orders; DoesNotExist for another shop's."""
+    return Refund.objects.select_related("order__campaign__shop").get(
+        order__campaign__shop=shop, pk=refund_id
+    )
+
+
+def buyer_refund(token: str, refund_id: int) -> Refund:
+    """One refund of the order behind `token`; DoesNotExist for any other."""
+    return Refund.objects.select_related("order").get(order__token=token, pk=refund_id)
+
+
+def overdue_balances(shop: Shop, now: datetime) -> QuerySet[Order]:
+    """The shop's orders whose balance is past due, longest overdue first, each with what it
+    paid and whether a payment of it waits for review: one query a page."""
+    waiting = Payment.objects.filter(order=OuterRef("pk"), status=Payment.Status.SUBMITTED)
+    return (
+        Order.objects.filter(
+            campaign__shop=shop,
+            status=Order.Status.AWAITING_BALANCE,
+            balance_due_at__lt=now,
+        )
+        .select_related("campaign")
+        .annotate(paid=paid_sql(), payment_waiting=Exists(waiting))
+        .order_by("balance_due_at", "id")
+    )
+
+
+@dataclass(frozen=True)
+class StopPreview:
+    """What failing or cancelling a campaign would do: the orders it cancels, the money back."""
+
+    orders: int
+    refunds: int
+    total: Decimal
+
+
+def campaign_stop_preview(campaign) -> StopPreview:
+    """In one query: the campaign's active orders, and what each would get back."""
+    figures = (
+        Order.objects.filter(campaign=campaign, status__in=Order.ACTIVE)
+        .annotate(refundable=refundable_sql())
+        .aggregate(
+            orders=Count("id"),
+            refunds=Count("id", filter=Q(refundable__gt=0)),
+            total=Sum("refundable", filter=Q(refundable__gt=0), default=ZERO),
+        )
+    )
+    return StopPreview(**figures)

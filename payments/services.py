@@ -12,9 +12,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from campaigns.images import encode, open_upload
+from campaigns.models import Campaign
 from campaigns.money import format_money, quantize
+from orders.decisions import join_production
 from orders.models import Order, OrderEvent
 from orders.transitions import move_order
+from payments import emails
 from payments.exceptions import (
     AlreadyReviewed,
     InvalidAmount,
@@ -26,6 +29,7 @@ from payments.exceptions import (
 )
 from payments.ledger import STAGE, amount_paid, payment_due, still_owed
 from payments.models import Payment
+from payments.refunds import refund_late_payment
 
 # A phone screenshot of a banking app stays readable; the thumbnail is for the review queue.
 PROOF_SIZE = (1600, 2400)
@@ -102,11 +106,15 @@ def verify_payment(*, payment: Payment, amount_received: Decimal, actor) -> Paym
     at once verify it once); the amount received is positive and in the currency's units.
     A deposit that brings paid to the order's deposit confirms a pending order; a balance that
     brings paid to the subtotal marks an order awaiting its balance as paid. Short of that the
-    payment still counts and the order stays, with an event saying what is missing.
+    payment still counts and the order stays, with an event saying what is missing. An order
+    confirmed after its campaign went into production joins it (orders.decisions).
     """
     _check_received(amount_received, payment.order.currency)
     with transaction.atomic():
         payment = _lock_for_review(payment)
+        # The campaign before the order, as campaign decisions and cancellations take them: the
+        # order may join production (which locks the campaign) or go straight back as a refund.
+        Campaign.objects.select_for_update(of=("self",)).filter(orders=payment.order_id).exists()
         # Locked before the sum: two payments of one order verified at once both see the other.
         order = Order.objects.select_for_update().get(pk=payment.order_id)
         payment.status = Payment.Status.VERIFIED
@@ -140,6 +148,17 @@ def verify_payment(*, payment: Payment, amount_received: Decimal, actor) -> Paym
         OrderEvent.objects.create(order=order, kind=OrderEvent.Kind.PAYMENT, actor=actor, note=note)
         if order.status == waiting_status and missing <= 0:
             move_order(order=order, to=next_status, actor=actor)
+            if next_status == Order.Status.CONFIRMED:
+                # Paid in time, but the campaign may have gone into production meanwhile.
+                join_production(
+                    order=order,
+                    owed=still_owed(order, Payment.Kind.BALANCE, paid=paid),
+                    actor=actor,
+                )
+        if order.status not in Order.ACTIVE:
+            # Money for an order that stopped meanwhile goes straight back (payments/refunds.py).
+            refund_late_payment(order=order, amount=amount_received, actor=actor)
+        emails.payment_received(payment, order)
     payment.order = order
     return payment
 
@@ -170,6 +189,7 @@ def reject_payment(*, payment: Payment, reason: str, actor) -> Payment:
                 "reason": reason,
             }
         OrderEvent.objects.create(order=order, kind=OrderEvent.Kind.PAYMENT, actor=actor, note=note)
+        emails.payment_rejected(payment)
     return payment
 
 

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from payments import views, views_public, views_review
+from payments import (
+    views,
+    views_balances,
+    views_campaign_stop,
+    views_public,
+    views_public_refunds,
+    views_refunds,
+    views_review,
+)
 
 # Under /dashboard/, namespace "dashboard".
 accounts = "<slug:shop_slug>/payment-accounts/"
@@ -29,8 +37,38 @@ dashboard_patterns += [
     ),
 ]
 
+# Refunds, overdue balances, and the campaign decisions that send money back.
+refunds = "<slug:shop_slug>/refunds/"
+balances = "<slug:shop_slug>/balances/"
+campaign = "<slug:shop_slug>/campaigns/<int:campaign_id>/"
+dashboard_patterns += [
+    path(refunds, views_refunds.refund_list, name="refunds"),
+    path(f"{refunds}<int:refund_id>/sent/", views_refunds.refund_sent, name="refund_sent"),
+    path(f"{refunds}<int:refund_id>/proof/", views_refunds.refund_proof, name="refund_proof"),
+    path(
+        "<slug:shop_slug>/orders/<str:code>/refund/",
+        views_refunds.order_refund,
+        name="order_refund",
+    ),
+    path(balances, views_balances.overdue_list, name="overdue_balances"),
+    path(f"{balances}<str:code>/extend/", views_balances.balance_extend, name="balance_extend"),
+    path(f"{balances}<str:code>/cancel/", views_balances.balance_cancel, name="balance_cancel"),
+    path(f"{campaign}fail/", views_campaign_stop.campaign_fail, name="campaign_fail"),
+    path(f"{campaign}cancel/", views_campaign_stop.campaign_cancel, name="campaign_cancel"),
+]
+
 # The buyer's side, behind the order's secret link; namespace "payments", at the site's root.
 buyer_patterns = [
     path("o/<str:token>/pay/", views_public.pay, name="pay"),
     path("o/<str:token>/proof/<int:payment_id>/", views_public.proof, name="proof"),
+    path(
+        "o/<str:token>/refund/<int:refund_id>/",
+        views_public_refunds.refund_details,
+        name="refund_details",
+    ),
+    path(
+        "o/<str:token>/refund/<int:refund_id>/proof/",
+        views_public_refunds.refund_proof,
+        name="refund_proof",
+    ),
 ]

@@ -37,7 +37,7 @@ class ReviewItem:
 
 def _item(payment: Payment, *, verify_form=None, reject_form=None) -> ReviewItem:
     order = payment.order
-    expected = expected_amount(payment, paid=paid_in(order.payments.all()))
+    expected = expected_amount(payment, paid=paid_in(order.payments.all(), order.refunds.all()))
     prefix = f"p{payment.pk}"
     initial = {"amount_received": f"{quantize(expected, order.currency):f}"}
     return ReviewItem(

@@ -1,7 +1,7 @@
 import pytest
 from django.db import connection
 
-from tests.factories import make_campaign, make_shop
+from tests.factories import make_buyer, make_campaign, make_order, make_shop, past_deadline
 
 
 @pytest.fixture(autouse=True)
@@ -38,6 +38,15 @@ def open_campaign(shop):
             {"name": "Navy", "price": "165000", "capacity": 4},
         ],
     )
+
+
+@pytest.fixture
+def overdue_order(open_campaign):
+    """Sari's two Green totes; the deposit deadline passed a minute ago with nothing paid."""
+    order = make_order(
+        open_campaign, quantity=2, note="Green, “SARI”", buyer=make_buyer(1, name="Sari")
+    )
+    return past_deadline(order)
 
 
 def pytest_collection_modifyitems(config, items):

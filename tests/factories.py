@@ -14,6 +14,8 @@ from django.utils import timezone
 from campaigns.models import Campaign, Shop, Variant
 from orders.models import Order, OrderLine
 from orders.services import Buyer, LineRequest, place_order
+from orders.transitions import move_order
+from payments.models import Payment
 
 _seq = itertools.count(1)
 
@@ -117,6 +119,49 @@ def make_many_orders(
     if status in Order.ACTIVE:
         Campaign.objects.filter(pk=campaign.pk).update(reserved=F("reserved") + count)
         Variant.objects.filter(pk=variant.pk).update(reserved=F("reserved") + count)
+
+
+def past_deadline(order: Order, *, by: timedelta = timedelta(minutes=1)) -> Order:
+    """The order's deposit deadline passed `by` ago, with no deposit verified."""
+    Order.objects.filter(pk=order.pk).update(deposit_due_at=timezone.now() - by)
+    order.refresh_from_db()
+    return order
+
+
+def deposit_due_in(order: Order, delta: timedelta) -> Order:
+    """The order's deposit is due `delta` from now, placed the usual 24 hours before that."""
+    due = timezone.now() + delta
+    Order.objects.filter(pk=order.pk).update(
+        deposit_due_at=due, created_at=due - timedelta(hours=24)
+    )
+    order.refresh_from_db()
+    return order
+
+
+def balance_due_in(order: Order, delta: timedelta) -> Order:
+    """Deposit in and production done (moved through the one door): the balance is due
+    `delta` from now."""
+    for status in (
+        Order.Status.CONFIRMED,
+        Order.Status.IN_PRODUCTION,
+        Order.Status.AWAITING_BALANCE,
+    ):
+        move_order(order=order, to=status)
+    Order.objects.filter(pk=order.pk).update(balance_due_at=timezone.now() + delta)
+    order.refresh_from_db()
+    return order
+
+
+def payment_in_review(order: Order, *, kind: str = "deposit") -> Payment:
+    """A proof the buyer sent, waiting for the seller (written directly: no picture needed)."""
+    return Payment.objects.create(
+        order=order,
+        kind=kind,
+        amount=order.deposit_amount if kind == "deposit" else order.balance_amount,
+        sender_name=order.buyer_name,
+        sender_bank="BCA",
+        proof="proofs/none.webp",
+    )
 
 
 def count_queries(client, url) -> int:

@@ -12,7 +12,7 @@ from django.urls.resolvers import URLPattern, URLResolver
 
 from campaigns.models import CampaignEvent, CampaignImage, Vendor, VendorQuote
 from orders.models import Order, OrderEvent
-from payments.models import Payment, PaymentAccount
+from payments.models import Payment, PaymentAccount, Refund
 from tests.factories import make_campaign, make_order, make_shop
 
 
@@ -53,6 +53,7 @@ def victim(db):
         "payment_id": Payment.objects.create(
             order=order, kind="deposit", amount=75000, sender_name="A", sender_bank="BCA"
         ).pk,
+        "refund_id": Refund.objects.create(order=order, amount=75000, reason="Cancelled").pk,
         "user_id": shop.owner.pk,
         "member_id": shop.owner.pk,
     }
@@ -74,6 +75,7 @@ def snapshot():
         CampaignEvent.objects.count(),
         list(PaymentAccount.objects.values_list("provider", flat=True)),
         list(Payment.objects.values_list("status", flat=True)),
+        list(Refund.objects.values_list("status", "reference", "account_number")),
         Vendor.objects.count(),
         VendorQuote.objects.filter(chosen=True).count(),
     )

@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 
 from campaigns.access import seller_view
 from campaigns.charts import HEIGHT, WIDTH, daily_bars
+from campaigns.forms.decisions import ExtendWindowForm
 from campaigns.models import Campaign
 from campaigns.whatsapp import wa_link
 from orders import selectors as orders
+from orders.decisions import production_moves
 from payments.selectors import payments_to_review
 
 
@@ -45,13 +47,17 @@ def overview(request, shop, campaign_id):
     first = timezone.localtime(campaign.opens_at, tz).date()
     last = min(timezone.localdate(timezone=tz), timezone.localtime(campaign.closes_at, tz).date())
     per_variant = orders.units_per_variant(campaign)
+    confirmed_units = sum(row["confirmed"] for row in per_variant)
+    now = timezone.now()
     public_url = request.build_absolute_uri(campaign.get_absolute_url())
     context = {
         "shop": shop,
         "campaign": campaign,
         "figures": orders.campaign_figures(campaign),
         "per_variant": per_variant,
-        "confirmed_units": sum(row["confirmed"] for row in per_variant),
+        "confirmed_units": confirmed_units,
+        "production": production_moves(campaign, confirmed_units=confirmed_units, now=now),
+        "extend_form": ExtendWindowForm.suggested(closes_at=campaign.closes_at, now=now),
         "bars": daily_bars(orders.orders_per_day(campaign, tz), first, max(first, last)),
         "chart": {"width": WIDTH, "height": HEIGHT},
         "public_url": public_url,

@@ -1,11 +1,12 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from campaigns import selectors
 from campaigns.models import Campaign, Shop
 from orders.exceptions import OrderRefused
 from orders.forms import OrderForm
-from orders.services import place_order
+from orders.services import expire_overdue, place_order
 
 
 def shop_detail(request, shop_slug):
@@ -16,10 +17,22 @@ def shop_detail(request, shop_slug):
 
 def campaign_detail(request, shop_slug, campaign_slug):
     """The public campaign page; it also takes the order form's POST."""
-    try:
-        campaign = selectors.public_campaign(shop_slug=shop_slug, campaign_slug=campaign_slug)
-    except Campaign.DoesNotExist:
-        raise Http404 from None
+
+    def load():
+        try:
+            return selectors.public_campaign(
+                shop_slug=shop_slug, campaign_slug=campaign_slug, user=request.user
+            )
+        except Campaign.DoesNotExist:
+            raise Http404 from None
+
+    campaign = load()
+    # A sold-out campaign first gives back the units of orders whose deposit deadline passed
+    # (DESIGN.md, Time): the buyer looking at it may get one of them.
+    if campaign.phase == Campaign.Phase.SOLD_OUT and expire_overdue(
+        now=timezone.now(), campaign=campaign
+    ):
+        campaign = load()
     status = 200
     if request.method == "POST":
         form = OrderForm(request.POST, campaign=campaign)

@@ -6,6 +6,7 @@ from campaigns.money import quantize
 from orders.models import Order
 from orders.selectors import order_for_buyer, order_timeline
 from payments.forms_public import PaymentForm
+from payments.forms_refunds import buyer_refund_items
 from payments.selectors import accounts_for_buyers, order_payments
 
 
@@ -23,8 +24,11 @@ def order_detail(request, token):
     return render_order_page(request, buyer_order(token))
 
 
-def render_order_page(request, order: Order, *, payment_form=None, status: int = 200):
-    """The order page; the payment view renders it too, with the refused form and its errors."""
+def render_order_page(
+    request, order: Order, *, payment_form=None, refund_form=None, status: int = 200
+):
+    """The order page; the payment and refund views render it too, with the refused form and
+    its errors."""
     payments = order_payments(order)
     if payment_form is None and payments.can_pay:
         payment_form = PaymentForm(
@@ -39,6 +43,7 @@ def render_order_page(request, order: Order, *, payment_form=None, status: int =
         "accounts": accounts_for_buyers(order.campaign.shop),
         "pay": payments,
         "payment_form": payment_form,
+        "refunds": buyer_refund_items(payments.refunds, bound=refund_form),
     }
     response = render(request, "orders/order_detail.html", context, status=status)
     response["X-Robots-Tag"] = "noindex, nofollow"

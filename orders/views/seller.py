@@ -16,10 +16,12 @@ from campaigns.access import seller_view
 from campaigns.money import format_money
 from campaigns.whatsapp import wa_link
 from orders import exports, selectors
-from orders.exceptions import TransitionNotAllowed
 from orders.forms_seller import CancelOrderForm, InternalNoteForm, OrderFilterForm
 from orders.models import Order
-from orders.transitions import ALLOWED, move_order
+from orders.transitions import ALLOWED
+from payments.exceptions import PaymentRefused
+from payments.forms_refunds import RefundForm
+from payments.refunds import cancel_order
 from payments.selectors import order_payments
 
 ORDERS_PER_PAGE = 25
@@ -75,6 +77,7 @@ def _render_detail(request, shop, order, *, note_form=None, cancel_form=None, st
         "note_form": note_form or InternalNoteForm(instance=order),
         "cancel_form": cancel_form or CancelOrderForm(),
         "can_cancel": Order.Status.CANCELLED in ALLOWED[order.status],
+        "refund_form": RefundForm(),
     }
     return render(request, "dashboard/orders/order_detail.html", context, status=status)
 
@@ -123,25 +126,22 @@ def order_cancel(request, shop, code):
     if not form.is_valid():
         return _render_detail(request, shop, order, cancel_form=form, status=400)
     try:
-        move_order(
-            order=order,
-            to=Order.Status.CANCELLED,
-            actor=request.user,
-            note=form.cleaned_data["reason"],
+        # Through payments: the money the order paid goes on the refunds list.
+        cancellation = cancel_order(
+            order=order, actor=request.user, reason=form.cleaned_data["reason"]
         )
-    except TransitionNotAllowed:
-        # Re-read: someone may have moved it since this page was loaded.
-        order.refresh_from_db(fields=["status"])
-        messages.error(
-            request,
-            _("Order %(code)s is “%(status)s” and can no longer be cancelled. Nothing changed.")
-            % {"code": order.code, "status": order.get_status_display()},
-        )
+    except PaymentRefused as refusal:
+        # Someone may have moved it since this page was loaded: the message says where it is.
+        messages.error(request, refusal.message)
     else:
-        messages.success(
-            request,
-            _("Order %(code)s is cancelled and its units are back on sale.") % {"code": order.code},
-        )
+        text = _("Order %(code)s is cancelled and its units are back on sale.") % {
+            "code": order.code
+        }
+        if cancellation.refund is not None:
+            text += " " + _("A refund of %(amount)s is on the refunds list, to send.") % {
+                "amount": format_money(cancellation.refund.amount, order.currency)
+            }
+        messages.success(request, text)
     return redirect("dashboard:order", shop_slug=shop.slug, code=order.code)
 
 

@@ -769,6 +769,8 @@ def test_unpublishing_before_any_order_goes_back_to_draft(seller, shop, open_cam
     event = open_campaign.events.get()
     assert (event.kind, event.actor) == (CampaignEvent.Kind.UNPUBLISHED, shop.owner)
     assert "Back to draft" in page_text(response)
+    # and buyers no longer find it (the team still previews it)
+    seller.logout()
     assert seller.get(open_campaign.get_absolute_url()).status_code == 404
 
 

@@ -10,7 +10,14 @@ import pytest
 from django.utils import dateformat, timezone
 
 from campaigns.models import Campaign, CampaignImage
-from tests.factories import count_queries, jakarta_noon, make_campaign, make_many_orders, make_order
+from tests.factories import (
+    count_queries,
+    jakarta_noon,
+    make_campaign,
+    make_many_orders,
+    make_order,
+    make_shop,
+)
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 
@@ -304,3 +311,36 @@ def test_public_pages_send_the_security_headers(client, open_campaign, url):
     assert "'unsafe-inline'" not in directives.get("default-src", [])
     assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_draft_is_previewed_by_the_shops_team_and_hidden_from_everyone_else(client, shop):
+    # given a draft
+    draft = make_campaign(shop, status=Campaign.Status.DRAFT, title="Secret tote")
+    url = draft.get_absolute_url()
+    # then buyers and other sellers do not find it
+    assert client.get(url).status_code == 404
+    client.force_login(make_shop().owner)
+    assert client.get(url).status_code == 404
+    # when a member of the shop opens it
+    client.force_login(shop.owner)
+    response = client.get(url)
+    # then they see a preview that takes no orders and asks not to be indexed
+    text = page_text(response)
+    assert response.status_code == 200
+    assert "Draft preview" in text and "Secret tote" in text
+    assert "Place order" not in text
+    assert '<meta name="robots" content="noindex' in text
+
+
+def test_a_sold_out_page_first_releases_orders_past_their_deposit_deadline(
+    client, open_campaign, overdue_order
+):
+    # given the rest of the capacity is taken, so the campaign looks sold out
+    make_order(open_campaign, quantity=8, note="x")
+    # when a buyer opens the page
+    text = page_text(client.get(open_campaign.get_absolute_url()))
+    # then the overdue order's 2 units are back on sale and the form is there
+    overdue_order.refresh_from_db()
+    assert overdue_order.status == "expired"
+    assert "2 of 10 left" in text
+    assert "Place order" in text

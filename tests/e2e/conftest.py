@@ -107,6 +107,14 @@ def assert_no_horizontal_scroll(page) -> None:
     assert width <= PHONE["width"], f"{page.url} is {width}px wide on a {PHONE['width']}px phone"
 
 
+BLUR_TEXT_FIELD = """() => {
+    const el = document.activeElement;
+    if (el && el.matches("input:not([type=checkbox]):not([type=radio]), textarea, select")) {
+        el.blur();
+    }
+}"""
+
+
 @pytest.fixture
 def screenshot(page):
     """screenshot("01-campaign") saves a full-page PNG of `page` to
@@ -114,8 +122,14 @@ def screenshot(page):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
     def take(name: str, of=None) -> Path:
+        target = of or page
+        # A full-page capture resizes Chromium's view for a moment; a text field that still has
+        # the focus is then scrolled back into view at the next focus change, i.e. between the
+        # mousedown and the mouseup of the test's next click, which then hits nothing. Typing
+        # is done by then: leave the field (a focused button keeps its ring for the picture).
+        target.evaluate(BLUR_TEXT_FIELD)
         path = ARTIFACTS / f"{name}.png"
-        (of or page).screenshot(path=str(path), full_page=True)
+        target.screenshot(path=str(path), full_page=True)
         return path
 
     return take
