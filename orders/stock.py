@@ -6,15 +6,22 @@ Counters are touched campaign first, then variants by id, so concurrent orders n
 """
 
 from django.db.models import F, Q
+from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign, Variant
-from orders.exceptions import SoldOut
+from orders.exceptions import CampaignNotOpen, SoldOut
 
 
 def take_units(*, campaign_id: int, units_by_variant: dict[int, int]) -> None:
-    """Reserve the units or raise SoldOut; call inside the order's transaction."""
+    """Reserve the units or raise SoldOut (CampaignNotOpen if the seller stopped the campaign
+    since the order was checked); call inside the order's transaction."""
     total = sum(units_by_variant.values())
-    if not _add(Campaign.objects.filter(pk=campaign_id), total):
+    # Only a published campaign takes units, checked in the same statement: a campaign
+    # cancelled while a buyer was typing never gets the order.
+    published = Campaign.objects.filter(pk=campaign_id, status=Campaign.Status.PUBLISHED)
+    if not _add(published, total):
+        if not published.exists():
+            raise CampaignNotOpen(_("This PO is closed and takes no more orders."))
         raise SoldOut()
     for variant_id, units in sorted(units_by_variant.items()):
         if not _add(Variant.objects.filter(pk=variant_id), units):

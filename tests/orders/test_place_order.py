@@ -20,7 +20,7 @@ from orders.exceptions import (
 from orders.models import Order, OrderEvent, OrderLine
 from orders.services import MAX_NOTE_LENGTH, LineRequest, place_order
 from orders.transitions import move_order
-from tests.factories import make_buyer, make_campaign
+from tests.factories import make_buyer, make_campaign, make_order
 
 pytestmark = pytest.mark.django_db
 
@@ -409,3 +409,16 @@ def test_someone_elses_key_never_opens_their_order(open_campaign, refused):
     # and Sari's order is still hers alone
     assert Order.objects.get().pk == first.pk
     assert Order.objects.get().buyer_phone == sari.phone
+
+
+def test_a_campaign_stopped_while_the_buyer_was_typing_takes_no_order(open_campaign):
+    # given the buyer's page was loaded while the campaign was open
+    stale = Campaign.objects.get(pk=open_campaign.pk)
+    # when the seller cancels the campaign, then the buyer submits
+    Campaign.objects.filter(pk=open_campaign.pk).update(status=Campaign.Status.CANCELLED)
+    with pytest.raises(CampaignNotOpen):
+        make_order(stale, quantity=1, note="x")
+    # then nothing was taken or written
+    open_campaign.refresh_from_db()
+    assert open_campaign.reserved == 0
+    assert not Order.objects.exists()
