@@ -11,15 +11,24 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def files_in_a_temporary_folder(settings, tmp_path):
-    # Uploads, thumbnails and proofs of payment never land in the developer's var/.
+def media_root(settings, tmp_path):
+    """Uploads, thumbnails and proofs of payment go to a temporary folder, never to var/;
+    the public media folder is returned for tests that look at the stored files."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    return settings.MEDIA_ROOT
 
 
 @pytest.fixture
 def shop(db):
     return make_shop(name="Rajut Test", slug="rajut", currency="IDR")
+
+
+@pytest.fixture
+def seller(client, shop):
+    """The test client, logged in as the shop's owner."""
+    client.force_login(shop.owner)
+    return client
 
 
 @pytest.fixture

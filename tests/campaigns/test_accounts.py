@@ -1,6 +1,5 @@
 """A seller's account: signing up with a shop, logging in and out, and the password."""
 
-import html
 import re
 
 import pytest
@@ -12,6 +11,7 @@ from django.urls import reverse
 from campaigns.models import Shop
 from campaigns.services.shops import EmailTaken, ShopSlugTaken, create_seller
 from tests.factories import make_user
+from tests.support import page_text
 
 User = get_user_model()
 SIGNUP = reverse("accounts:signup")
@@ -29,10 +29,6 @@ def signup_data(**changes) -> dict:
     }
     data.update(changes)
     return data
-
-
-def page_text(response) -> str:
-    return html.unescape(response.content.decode())
 
 
 # Signing up

@@ -13,12 +13,6 @@ from payments.models import Payment
 from tests.factories import count_queries, make_campaign, make_many_orders, make_order, make_shop
 
 
-@pytest.fixture
-def seller(client, shop):
-    client.force_login(shop.owner)
-    return client
-
-
 def overview_url(campaign):
     return reverse("dashboard:campaign", args=[campaign.shop.slug, campaign.pk])
 

@@ -25,12 +25,6 @@ EXTEND = "dashboard:campaign_extend"
 
 
 @pytest.fixture
-def seller(client, shop):
-    client.force_login(shop.owner)
-    return client
-
-
-@pytest.fixture
 def scarf(shop):
     """Rp 150.000 scarves, 50 % down payment, minimum 3 units, open for another week."""
     return make_campaign(shop, title="Batik scarf", slug="scarf", min_quantity=3, capacity=None)

@@ -1,6 +1,5 @@
 """A seller sets up a campaign: terms and variants, duplicate, publish, unpublish, photos."""
 
-import html
 import io
 import re
 from datetime import datetime, timedelta
@@ -20,6 +19,7 @@ from campaigns.models import Campaign, CampaignEvent, CampaignImage, Variant
 from campaigns.services.campaigns import CampaignRuleBroken, VariantSpec, update_campaign
 from orders.models import Order, OrderLine
 from tests.factories import make_campaign, make_order, make_shop
+from tests.support import page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -29,26 +29,10 @@ JAKARTA = ZoneInfo("Asia/Jakarta")
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def page_text(response) -> str:
-    return html.unescape(response.content.decode())
-
-
 def url(name, shop, campaign=None, **kwargs):
     if campaign is not None:
         kwargs["campaign_id"] = campaign.pk
     return reverse(f"dashboard:{name}", kwargs={"shop_slug": shop.slug, **kwargs})
-
-
-@pytest.fixture
-def seller(client, shop):
-    client.force_login(shop.owner)
-    return client
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 def new_campaign_data(*, variants=None, **terms) -> dict:
@@ -647,7 +631,7 @@ def test_the_edit_page_runs_a_fixed_number_of_queries(
 
 
 def test_duplicate_copies_terms_variants_and_photos_into_a_draft_opening_tomorrow(
-    seller, shop, open_campaign, media
+    seller, shop, open_campaign, media_root
 ):
     # given the original has orders, a photo, and a window of 8 days opening at 09:30 Jakarta
     opens = datetime.combine(
@@ -807,7 +791,7 @@ def test_publish_and_unpublish_are_posts(seller, shop, open_campaign, name):
 
 
 def test_seller_uploads_a_photo_stored_as_webp_with_a_thumbnail_and_no_exif(
-    seller, shop, open_campaign, media
+    seller, shop, open_campaign, media_root
 ):
     # given a phone photo with EXIF data
     upload = picture(exif=True, size=(2400, 1800))
@@ -834,7 +818,7 @@ def test_seller_uploads_a_photo_stored_as_webp_with_a_thumbnail_and_no_exif(
     assert photo.thumbnail.url in response.content.decode()
 
 
-def test_seller_uploads_several_photos_at_once(seller, shop, open_campaign, media):
+def test_seller_uploads_several_photos_at_once(seller, shop, open_campaign, media_root):
     response = seller.post(
         url("campaign_photos", shop, open_campaign),
         {"images": [picture(), picture("PNG"), picture("WEBP")]},
@@ -882,7 +866,7 @@ SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect wid
     ],
 )
 def test_a_file_that_is_not_a_usable_picture_is_refused_and_nothing_stored(
-    seller, shop, open_campaign, media, story, make_upload, message
+    seller, shop, open_campaign, media_root, story, make_upload, message
 ):
     # when
     upload = make_upload()
@@ -892,10 +876,12 @@ def test_a_file_that_is_not_a_usable_picture_is_refused_and_nothing_stored(
     # then
     assert f"“{upload.name}” was not added: {message}" in page_text(response), story
     assert not CampaignImage.objects.exists()
-    assert stored_files(media) == []
+    assert stored_files(media_root) == []
 
 
-def test_a_picture_over_the_size_limit_is_refused(seller, shop, open_campaign, media, monkeypatch):
+def test_a_picture_over_the_size_limit_is_refused(
+    seller, shop, open_campaign, media_root, monkeypatch
+):
     # given a limit small enough to pass without writing 10 MB
     upload = picture("PNG", size=(400, 400))
     monkeypatch.setattr(images, "MAX_BYTES", upload.size - 1)
@@ -906,11 +892,11 @@ def test_a_picture_over_the_size_limit_is_refused(seller, shop, open_campaign, m
     # then
     assert "was not added: The picture is larger than 10 MB." in page_text(response)
     assert not CampaignImage.objects.exists()
-    assert stored_files(media) == []
+    assert stored_files(media_root) == []
 
 
 def test_in_a_mixed_upload_the_good_photos_are_kept_and_the_bad_one_named(
-    seller, shop, open_campaign, media
+    seller, shop, open_campaign, media_root
 ):
     bad = SimpleUploadedFile("notes.png", b"not a picture", content_type="image/png")
     response = seller.post(
@@ -929,7 +915,7 @@ def test_an_upload_without_a_file_says_so(seller, shop, open_campaign):
 
 
 def test_seller_describes_and_deletes_a_photo(
-    seller, shop, open_campaign, media, django_capture_on_commit_callbacks
+    seller, shop, open_campaign, media_root, django_capture_on_commit_callbacks
 ):
     # given a stored photo
     photo = images.add_campaign_image(campaign=open_campaign, upload=picture())
@@ -954,7 +940,7 @@ def test_seller_describes_and_deletes_a_photo(
     assert not any(f.exists() for f in files)
 
 
-def test_the_photos_page_labels_every_input(seller, shop, open_campaign, media):
+def test_the_photos_page_labels_every_input(seller, shop, open_campaign, media_root):
     images.add_campaign_image(campaign=open_campaign, upload=picture(), alt="Front")
     response = seller.get(url("campaign_photos", shop, open_campaign))
     text = response.content.decode()

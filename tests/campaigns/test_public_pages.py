@@ -1,6 +1,5 @@
 """The shop page and the campaign page, as a buyer arriving from a WhatsApp link sees them."""
 
-import html
 import re
 from datetime import datetime, time, timedelta
 from decimal import Decimal
@@ -18,12 +17,9 @@ from tests.factories import (
     make_order,
     make_shop,
 )
+from tests.support import page_text
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
-
-
-def page_text(response) -> str:
-    return html.unescape(response.content.decode())
 
 
 def add_photos(campaign: Campaign, count: int = 2) -> None:

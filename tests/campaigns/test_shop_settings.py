@@ -1,6 +1,5 @@
 """The seller's shop settings and members: what they may change, and who may change it."""
 
-import html
 from io import BytesIO
 
 import pytest
@@ -11,28 +10,13 @@ from PIL import Image
 from campaigns.models import Shop
 from campaigns.services.shops import OwnerOnly, OwnerStays, add_member, remove_member
 from tests.factories import make_shop, make_user
-
-
-def page_text(response) -> str:
-    return html.unescape(response.content.decode())
+from tests.support import page_text
 
 
 def png_upload(name="logo.png", size=(900, 600)) -> SimpleUploadedFile:
     buffer = BytesIO()
     Image.new("RGB", size, (15, 118, 110)).save(buffer, "PNG")
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
-def owner_client(client, shop):
-    client.force_login(shop.owner)
-    return client
 
 
 @pytest.fixture
@@ -64,9 +48,9 @@ def settings_data(shop, **changes) -> dict:
 # Settings
 
 
-def test_settings_page_shows_the_shop_with_a_label_for_every_input(owner_client, shop):
+def test_settings_page_shows_the_shop_with_a_label_for_every_input(seller, shop):
     # when
-    response = owner_client.get(settings_url(shop))
+    response = seller.get(settings_url(shop))
 
     # then
     text = response.content.decode()
@@ -80,9 +64,9 @@ def test_settings_page_shows_the_shop_with_a_label_for_every_input(owner_client,
     assert reverse("password_change") in text
 
 
-def test_a_seller_saves_their_shop_settings(owner_client, shop):
+def test_a_seller_saves_their_shop_settings(seller, shop):
     # when
-    response = owner_client.post(
+    response = seller.post(
         settings_url(shop),
         settings_data(
             shop,
@@ -105,19 +89,19 @@ def test_a_seller_saves_their_shop_settings(owner_client, shop):
     assert shop.currency == "SGD"
     assert shop.time_zone == "Asia/Makassar"
     assert shop.policy == "DP tidak dapat dikembalikan."
-    assert "Shop settings saved." in page_text(owner_client.get(response["Location"]))
+    assert "Shop settings saved." in page_text(seller.get(response["Location"]))
 
 
-def test_a_new_web_address_moves_the_shop_and_its_settings_page(owner_client, shop):
+def test_a_new_web_address_moves_the_shop_and_its_settings_page(seller, shop):
     # when
-    response = owner_client.post(settings_url(shop), settings_data(shop, slug="Rajut-Ani"))
+    response = seller.post(settings_url(shop), settings_data(shop, slug="Rajut-Ani"))
 
     # then
     shop.refresh_from_db()
     assert shop.slug == "rajut-ani"
     assert response["Location"] == reverse("dashboard:shop_settings", args=["rajut-ani"])
-    assert owner_client.get("/rajut-ani/").status_code == 200
-    assert owner_client.get("/rajut/").status_code == 404
+    assert seller.get("/rajut-ani/").status_code == 200
+    assert seller.get("/rajut/").status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -133,14 +117,12 @@ def test_a_new_web_address_moves_the_shop_and_its_settings_page(owner_client, sh
         ({"contact_email": "not-an-email"}, "contact_email", "Enter a valid email address."),
     ],
 )
-def test_settings_refused_show_the_reason_and_save_nothing(
-    owner_client, shop, changes, field, message
-):
+def test_settings_refused_show_the_reason_and_save_nothing(seller, shop, changes, field, message):
     # given another shop at "other-shop"
     make_shop(slug="other-shop")
 
     # when
-    response = owner_client.post(settings_url(shop), settings_data(shop, name="Renamed", **changes))
+    response = seller.post(settings_url(shop), settings_data(shop, name="Renamed", **changes))
 
     # then
     assert response.status_code == 200
@@ -151,9 +133,9 @@ def test_settings_refused_show_the_reason_and_save_nothing(
     assert shop.slug == "rajut"
 
 
-def test_a_new_web_address_in_a_refused_form_does_not_leak_into_the_pages_links(owner_client, shop):
+def test_a_new_web_address_in_a_refused_form_does_not_leak_into_the_pages_links(seller, shop):
     # when a new address comes with a bad phone number, so nothing is saved
-    response = owner_client.post(
+    response = seller.post(
         settings_url(shop), settings_data(shop, slug="rajut-baru", whatsapp="12345")
     )
 
@@ -164,9 +146,9 @@ def test_a_new_web_address_in_a_refused_form_does_not_leak_into_the_pages_links(
     assert "/dashboard/rajut-baru/" not in text
 
 
-def test_a_logo_is_stored_re_encoded_as_webp_and_shrunk(owner_client, shop, media_root):
+def test_a_logo_is_stored_re_encoded_as_webp_and_shrunk(seller, shop, media_root):
     # when
-    response = owner_client.post(
+    response = seller.post(
         settings_url(shop), {**settings_data(shop), "logo": png_upload(size=(2000, 1000))}
     )
 
@@ -181,12 +163,12 @@ def test_a_logo_is_stored_re_encoded_as_webp_and_shrunk(owner_client, shop, medi
         assert max(stored.size) <= 512
 
 
-def test_a_text_file_renamed_png_is_refused_with_a_clear_message(owner_client, shop, media_root):
+def test_a_text_file_renamed_png_is_refused_with_a_clear_message(seller, shop, media_root):
     # given
     fake = SimpleUploadedFile("logo.png", b"just some text, not a picture", "image/png")
 
     # when
-    response = owner_client.post(
+    response = seller.post(
         settings_url(shop), {**settings_data(shop, name="Renamed"), "logo": fake}
     )
 
@@ -199,14 +181,14 @@ def test_a_text_file_renamed_png_is_refused_with_a_clear_message(owner_client, s
     assert list(media_root.rglob("*.*")) == []
 
 
-def test_a_gif_is_refused_as_a_format_we_do_not_take(owner_client, shop):
+def test_a_gif_is_refused_as_a_format_we_do_not_take(seller, shop):
     # given
     buffer = BytesIO()
     Image.new("RGB", (10, 10)).save(buffer, "GIF")
     gif = SimpleUploadedFile("logo.gif", buffer.getvalue(), "image/gif")
 
     # when
-    response = owner_client.post(settings_url(shop), {**settings_data(shop), "logo": gif})
+    response = seller.post(settings_url(shop), {**settings_data(shop), "logo": gif})
 
     # then
     assert "Upload a JPEG, PNG or WebP picture." in page_text(response)
@@ -214,12 +196,12 @@ def test_a_gif_is_refused_as_a_format_we_do_not_take(owner_client, shop):
     assert not shop.logo
 
 
-def test_a_logo_can_be_cleared(owner_client, shop):
+def test_a_logo_can_be_cleared(seller, shop):
     # given
-    owner_client.post(settings_url(shop), {**settings_data(shop), "logo": png_upload()})
+    seller.post(settings_url(shop), {**settings_data(shop), "logo": png_upload()})
 
     # when
-    owner_client.post(settings_url(shop), {**settings_data(shop), "logo-clear": "on"})
+    seller.post(settings_url(shop), {**settings_data(shop), "logo-clear": "on"})
 
     # then
     shop.refresh_from_db()
@@ -249,16 +231,14 @@ def remove_url(shop, user) -> str:
     return reverse("dashboard:member_remove", args=[shop.slug, user.pk])
 
 
-def test_members_page_lists_who_runs_the_shop(
-    owner_client, shop, member, django_assert_max_num_queries
-):
+def test_members_page_lists_who_runs_the_shop(seller, shop, member, django_assert_max_num_queries):
     # given a few more members
     for _ in range(5):
         shop.members.add(make_user())
 
     # when
     with django_assert_max_num_queries(6):
-        response = owner_client.get(members_url(shop))
+        response = seller.get(members_url(shop))
 
     # then
     text = page_text(response)
@@ -270,12 +250,12 @@ def test_members_page_lists_who_runs_the_shop(
     assert remove_url(shop, shop.owner) not in text
 
 
-def test_the_owner_adds_an_existing_account_by_its_email(owner_client, shop):
+def test_the_owner_adds_an_existing_account_by_its_email(seller, shop):
     # given
     sari = make_user(username="sari", email="sari@example.com")
 
     # when
-    response = owner_client.post(members_url(shop), {"email": "Sari@Example.com"}, follow=True)
+    response = seller.post(members_url(shop), {"email": "Sari@Example.com"}, follow=True)
 
     # then
     assert shop.members.filter(pk=sari.pk).exists()
@@ -302,12 +282,12 @@ def test_the_new_member_can_then_open_the_shops_dashboard(client, shop):
         ("not an email", "Enter a valid email address."),
     ],
 )
-def test_adding_a_member_refused_says_why(owner_client, shop, member, email, message):
+def test_adding_a_member_refused_says_why(seller, shop, member, email, message):
     # given
     members_before = set(shop.members.all())
 
     # when
-    response = owner_client.post(members_url(shop), {"email": email})
+    response = seller.post(members_url(shop), {"email": email})
 
     # then
     assert response.status_code == 200
@@ -331,9 +311,9 @@ def test_a_member_who_is_not_the_owner_cannot_add_anyone(client, shop, member):
     assert not shop.members.filter(username="sari").exists()
 
 
-def test_the_owner_removes_a_member(owner_client, shop, member):
+def test_the_owner_removes_a_member(seller, shop, member):
     # when
-    response = owner_client.post(remove_url(shop, member), follow=True)
+    response = seller.post(remove_url(shop, member), follow=True)
 
     # then
     assert not shop.members.filter(pk=member.pk).exists()
@@ -351,9 +331,9 @@ def test_a_removed_member_loses_the_shop(client, shop, member):
     assert client.get(reverse("dashboard:home", args=[shop.slug])).status_code == 404
 
 
-def test_the_owner_is_never_removed(owner_client, shop):
+def test_the_owner_is_never_removed(seller, shop):
     # when
-    response = owner_client.post(remove_url(shop, shop.owner), follow=True)
+    response = seller.post(remove_url(shop, shop.owner), follow=True)
 
     # then
     assert shop.members.filter(pk=shop.owner.pk).exists()
@@ -374,20 +354,20 @@ def test_a_member_who_is_not_the_owner_cannot_remove_anyone(client, shop, member
     assert "Only the shop's owner can add or remove members." in page_text(response)
 
 
-def test_removing_someone_who_is_not_a_member_is_a_404(owner_client, shop):
+def test_removing_someone_who_is_not_a_member_is_a_404(seller, shop):
     # given
     stranger = make_user()
 
     # when
-    response = owner_client.post(remove_url(shop, stranger))
+    response = seller.post(remove_url(shop, stranger))
 
     # then
     assert response.status_code == 404
 
 
-def test_removing_a_member_takes_a_post(owner_client, shop, member):
+def test_removing_a_member_takes_a_post(seller, shop, member):
     # when
-    response = owner_client.get(remove_url(shop, member))
+    response = seller.get(remove_url(shop, member))
 
     # then
     assert response.status_code == 405
@@ -453,9 +433,9 @@ def test_a_member_of_another_shop_gets_a_404(client, shop, method, name, with_me
     assert shop.name == "Rajut Test"
 
 
-def test_the_dashboard_nav_links_to_settings_payment_accounts_and_members(owner_client, shop):
+def test_the_dashboard_nav_links_to_settings_payment_accounts_and_members(seller, shop):
     # when
-    text = owner_client.get(reverse("dashboard:home", args=[shop.slug])).content.decode()
+    text = seller.get(reverse("dashboard:home", args=[shop.slug])).content.decode()
 
     # then
     assert settings_url(shop) in text

@@ -1,6 +1,5 @@
 """A seller keeps a list of vendors, compares their quotes, chooses one and uses its numbers."""
 
-import html
 from decimal import Decimal
 
 import pytest
@@ -10,24 +9,15 @@ from django.urls import reverse
 from campaigns.models import Campaign, CampaignEvent, Vendor, VendorQuote
 from campaigns.services.vendors import choose_quote
 from tests.factories import make_campaign, make_order, make_shop
+from tests.support import page_text
 
 pytestmark = pytest.mark.django_db
-
-
-def page_text(response) -> str:
-    return html.unescape(response.content.decode())
 
 
 def url(name, shop, campaign=None, **kwargs):
     if campaign is not None:
         kwargs["campaign_id"] = campaign.pk
     return reverse(f"dashboard:{name}", kwargs={"shop_slug": shop.slug, **kwargs})
-
-
-@pytest.fixture
-def seller(client, shop):
-    client.force_login(shop.owner)
-    return client
 
 
 @pytest.fixture

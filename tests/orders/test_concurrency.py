@@ -3,11 +3,9 @@
 DESIGN.md, "Stock: never oversell".
 """
 
-import threading
 from collections import Counter
 
 import pytest
-from django.db import connection
 from django.db.models import Sum
 
 from campaigns.models import Campaign, Variant
@@ -15,38 +13,17 @@ from orders.exceptions import CampaignNotOpen, LimitExceeded, OrderRefused, Sold
 from orders.models import Order, OrderLine
 from orders.services import LineRequest, place_order
 from tests.factories import make_buyer, make_campaign
+from tests.support import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 NOTE = "Green, “SARI”"
 
 
-def race(count: int, order_for) -> list:
-    """Run `order_for(i)` in `count` threads released together; return each one's result or error.
-
-    Each thread loads the campaign on its own connection before the start line, as a request
-    would, and closes that connection when done.
-    """
-    start = threading.Barrier(count, timeout=60)
-    results: list = [None] * count
-
-    def buyer(i: int) -> None:
-        try:
-            place = order_for(i)
-            start.wait()
-            results[i] = place()
-        except Exception as error:
-            results[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=buyer, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a buyer never finished"
-    return results
+def buyers(count: int, order_for) -> list:
+    """`count` buyers at once: each loads the campaign on its own connection before the start
+    line, as a request would, then places its order."""
+    return race(count, lambda i, place: place(), setup=order_for)
 
 
 def one_green(campaign_pk: int, *, buyer, key: str):
@@ -64,7 +41,7 @@ def one_green(campaign_pk: int, *, buyer, key: str):
 def test_last_unit_goes_to_exactly_one_of_sixty_buyers(open_campaign):
     # given a PO of 10 units and 60 buyers pressing "Order" at the same moment
     # when each asks for one Green tote
-    results = race(
+    results = buyers(
         60,
         lambda i: one_green(open_campaign.pk, buyer=make_buyer(5000 + i), key=f"buyer-{i}"),
     )
@@ -91,7 +68,7 @@ def test_a_buyer_racing_themselves_gets_no_more_than_their_cap(shop):
     )
     sari = make_buyer(1)
     # when Sari sends 30 separate orders of one unit at the same moment
-    results = race(30, lambda i: one_green(campaign.pk, buyer=sari, key=f"sari-{i}"))
+    results = buyers(30, lambda i: one_green(campaign.pk, buyer=sari, key=f"sari-{i}"))
     # then she holds exactly 2 units, and the rest were refused by the cap
     held = OrderLine.objects.filter(order__campaign=campaign, order__buyer_phone=sari.phone)
     assert held.aggregate(units=Sum("quantity"))["units"] == 2
@@ -106,7 +83,7 @@ def test_twenty_taps_of_one_order_form_make_one_order(open_campaign):
     # given Sari's order form, sent 20 times at once (a flaky connection and an impatient thumb)
     sari = make_buyer(1)
     # when every request carries the same key
-    results = race(20, lambda i: one_green(open_campaign.pk, buyer=sari, key="sari-form"))
+    results = buyers(20, lambda i: one_green(open_campaign.pk, buyer=sari, key="sari-form"))
     # then there is one order, every tap answered with it, and one unit taken
     assert all(isinstance(r, Order) for r in results), [
         r for r in results if not isinstance(r, Order)
@@ -122,7 +99,7 @@ def test_taps_on_the_last_unit_all_get_the_order_not_sold_out(shop):
     campaign = make_campaign(shop, capacity=1, variants=[{"name": "Green", "price": "150000"}])
     sari = make_buyer(1)
     # when Sari's form is sent 20 times at once
-    results = race(20, lambda i: one_green(campaign.pk, buyer=sari, key="sari-form"))
+    results = buyers(20, lambda i: one_green(campaign.pk, buyer=sari, key="sari-form"))
     # then every tap shows her the order she got, none says her own unit is sold out
     outcomes = Counter(type(r).__name__ for r in results)
     assert all(isinstance(r, Order) for r in results), outcomes

@@ -1,11 +1,8 @@
 """An order whose deposit never came expires and gives its units back (DESIGN.md, Order life
 and Time); a campaign that looks sold out releases its overdue orders before it says so."""
 
-import threading
-
 import pytest
 from django.core import mail
-from django.db import connection
 from django.utils import timezone
 
 from campaigns.models import Campaign, Variant
@@ -22,6 +19,7 @@ from tests.factories import (
     past_deadline,
     payment_in_review,
 )
+from tests.support import race
 
 pytestmark = pytest.mark.django_db
 
@@ -278,29 +276,6 @@ def test_releasing_too_few_units_is_still_sold_out(open_campaign):
 
 
 # --- at the same moment, on PostgreSQL ----------------------------------------------------------
-
-
-def race(count: int, act) -> list:
-    """Run `act(i)` in `count` threads released together; each closes its own connection."""
-    start = threading.Barrier(count, timeout=60)
-    results: list = [None] * count
-
-    def worker(i: int) -> None:
-        try:
-            start.wait()
-            results[i] = act(i)
-        except Exception as error:
-            results[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a run never finished"
-    return results
 
 
 @pytest.mark.postgres

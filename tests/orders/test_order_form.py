@@ -1,6 +1,5 @@
 """A buyer orders from the campaign page and follows the order through its private link."""
 
-import html
 import re
 import secrets
 from datetime import timedelta
@@ -19,13 +18,10 @@ from orders.models import Order, OrderEvent, OrderLine
 from orders.services import LineRequest, place_order
 from payments.models import PaymentAccount
 from tests.factories import jakarta_noon, make_buyer, make_campaign, make_order, make_user
+from tests.support import page_text
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 URL = "/rajut/tote/"
-
-
-def page_text(response) -> str:
-    return html.unescape(response.content.decode())
 
 
 def order_data(campaign, *, quantities=None, notes=None, key=None, **fields) -> dict:

@@ -1,7 +1,6 @@
 """The vendor's production recap and the orders CSV: what the seller hands on and opens in Excel."""
 
 import csv
-import html
 import io
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -18,15 +17,12 @@ from orders.models import Order
 from orders.services import LineRequest, place_order
 from orders.transitions import move_order
 from tests.factories import make_buyer, make_campaign, make_order
+from tests.support import page_text
 
 pytestmark = pytest.mark.django_db
 
 S = Order.Status
 BOM = "\ufeff"
-
-
-def page_text(response) -> str:
-    return html.unescape(response.content.decode())
 
 
 def order_of(campaign: Campaign, *lines: tuple[str, int, str], confirm=True, **buyer) -> Order:
@@ -53,12 +49,6 @@ def csv_rows(response) -> list[list[str]]:
     text = body(response)
     assert text.startswith(BOM)
     return list(csv.reader(io.StringIO(text.removeprefix(BOM))))
-
-
-@pytest.fixture
-def seller(client, shop):
-    client.force_login(shop.owner)
-    return client
 
 
 @pytest.fixture

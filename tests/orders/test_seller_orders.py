@@ -19,14 +19,11 @@ from orders.services import LineRequest, place_order
 from orders.transitions import move_order
 from payments.models import Payment
 from tests.factories import make_buyer, make_campaign, make_order, make_shop, make_user
+from tests.support import page_text
 
 pytestmark = pytest.mark.django_db
 
 S = Order.Status
-
-
-def page_text(response) -> str:
-    return html.unescape(response.content.decode())
 
 
 def order_rows(response) -> list[str]:
@@ -91,12 +88,6 @@ def bulk_orders(campaign: Campaign, count: int, *, start: int = 0) -> None:
     held = sum(1 for order in orders if order.status in Order.ACTIVE)
     Campaign.objects.filter(pk=campaign.pk).update(reserved=F("reserved") + 2 * held)
     Variant.objects.filter(campaign=campaign).update(reserved=F("reserved") + held)
-
-
-@pytest.fixture
-def seller(client, shop):
-    client.force_login(shop.owner)
-    return client
 
 
 @pytest.fixture

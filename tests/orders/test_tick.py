@@ -1,14 +1,12 @@
 """`manage.py tick`, every minute from cron: overdue orders expire, reminders go out once each
 (DESIGN.md, Time; README.md, Scheduling)."""
 
-import threading
 from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
 
 from campaigns.models import Campaign
@@ -23,6 +21,7 @@ from tests.factories import (
     past_deadline,
     payment_in_review,
 )
+from tests.support import race
 
 pytestmark = pytest.mark.django_db
 
@@ -260,29 +259,6 @@ def test_names_with_quotes_and_ampersands_read_plainly_in_the_text_email(
 
 
 # --- at the same moment, on PostgreSQL ----------------------------------------------------------
-
-
-def race(count: int, act) -> list:
-    """Run `act(i)` in `count` threads released together; each closes its own connection."""
-    start = threading.Barrier(count, timeout=60)
-    results: list = [None] * count
-
-    def worker(i: int) -> None:
-        try:
-            start.wait()
-            results[i] = act(i)
-        except Exception as error:
-            results[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a tick never finished"
-    return results
 
 
 @pytest.mark.postgres

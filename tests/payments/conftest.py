@@ -32,13 +32,6 @@ def owner(shop):
 
 
 @pytest.fixture
-def seller(client, owner):
-    """The shop owner, logged in."""
-    client.force_login(owner)
-    return client
-
-
-@pytest.fixture
 def bank_account(shop):
     return PaymentAccount.objects.create(
         shop=shop, provider="BCA", number="1234567890", holder="Rajut Test"

@@ -2,14 +2,11 @@
 still going is cancelled and what each paid is refunded, in one transaction (DESIGN.md, Campaign
 life). The overview offers each decision only when it applies, and asks twice."""
 
-import html
-import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core import mail
-from django.db import connection
 from django.utils import timezone
 
 from campaigns.models import Campaign, CampaignEvent
@@ -23,13 +20,10 @@ from payments.refunds import cancel_campaign, fail_campaign
 from payments.services import verify_payment
 from tests.factories import make_buyer, make_campaign, make_order
 from tests.payments.conftest import NOTE, send
+from tests.support import page_text, race
 
 S = Order.Status
 C = Campaign.Status
-
-
-def page_text(response) -> str:
-    return html.unescape(response.content.decode())
 
 
 def order_for(campaign: Campaign, n: int, *, paid: int = 0, owner=None) -> Order:
@@ -394,28 +388,6 @@ def test_a_decision_needs_post(seller, missed_minimum):
 
 
 # --- at the same moment, on PostgreSQL ------------------------------------------------------------
-
-
-def race(count: int, act) -> list:
-    start = threading.Barrier(count, timeout=60)
-    results: list = [None] * count
-
-    def worker(i: int) -> None:
-        try:
-            start.wait()
-            results[i] = act(i)
-        except Exception as error:
-            results[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a decision never finished"
-    return results
 
 
 @pytest.mark.postgres

@@ -1,6 +1,5 @@
 """The seller's payment accounts: where buyers pay, kept per shop and out of other shops' reach."""
 
-import html
 from io import BytesIO
 
 import pytest
@@ -10,28 +9,13 @@ from PIL import Image
 
 from payments.models import PaymentAccount
 from tests.factories import make_shop
-
-
-def page_text(response) -> str:
-    return html.unescape(response.content.decode())
+from tests.support import page_text
 
 
 def png_upload(name="qris.png", size=(1600, 1600)) -> SimpleUploadedFile:
     buffer = BytesIO()
     Image.new("RGB", size, (0, 0, 0)).save(buffer, "PNG")
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
-def owner_client(client, shop):
-    client.force_login(shop.owner)
-    return client
 
 
 @pytest.fixture
@@ -71,7 +55,7 @@ def account_data(**changes) -> dict:
 
 
 def test_the_list_shows_each_account_in_a_table_that_folds_on_a_phone(
-    owner_client, shop, bca, django_assert_max_num_queries
+    seller, shop, bca, django_assert_max_num_queries
 ):
     # given
     PaymentAccount.objects.create(
@@ -80,7 +64,7 @@ def test_the_list_shows_each_account_in_a_table_that_folds_on_a_phone(
 
     # when
     with django_assert_max_num_queries(6):
-        response = owner_client.get(list_url(shop))
+        response = seller.get(list_url(shop))
 
     # then
     text = page_text(response)
@@ -92,20 +76,20 @@ def test_the_list_shows_each_account_in_a_table_that_folds_on_a_phone(
     assert new_url(shop) in text
 
 
-def test_an_empty_list_says_buyers_will_not_know_where_to_pay(owner_client, shop):
-    response = owner_client.get(list_url(shop))
+def test_an_empty_list_says_buyers_will_not_know_where_to_pay(seller, shop):
+    response = seller.get(list_url(shop))
     assert "buyers will not know where to pay" in page_text(response)
 
 
-def test_the_form_has_a_label_for_every_input(owner_client, shop):
-    text = owner_client.get(new_url(shop)).content.decode()
+def test_the_form_has_a_label_for_every_input(seller, shop):
+    text = seller.get(new_url(shop)).content.decode()
     for name in ["kind", "provider", "number", "holder", "qr_image", "is_active", "position"]:
         assert f'<label for="id_{name}">' in text
 
 
-def test_a_seller_adds_a_bank_account(owner_client, shop):
+def test_a_seller_adds_a_bank_account(seller, shop):
     # when
-    response = owner_client.post(new_url(shop), account_data())
+    response = seller.post(new_url(shop), account_data())
 
     # then
     assert response["Location"] == list_url(shop)
@@ -116,17 +100,17 @@ def test_a_seller_adds_a_bank_account(owner_client, shop):
     assert account.is_active
 
 
-def test_a_new_account_is_listed_after_the_existing_ones_by_default(owner_client, shop, bca):
+def test_a_new_account_is_listed_after_the_existing_ones_by_default(seller, shop, bca):
     # when
-    form = owner_client.get(new_url(shop)).context["form"]
+    form = seller.get(new_url(shop)).context["form"]
 
     # then
     assert form["position"].value() == 1
 
 
-def test_a_qr_account_stores_its_picture_re_encoded_as_webp(owner_client, shop, media_root):
+def test_a_qr_account_stores_its_picture_re_encoded_as_webp(seller, shop, media_root):
     # when
-    response = owner_client.post(
+    response = seller.post(
         new_url(shop),
         {**account_data(kind="qr", provider="QRIS", number=""), "qr_image": png_upload()},
     )
@@ -153,9 +137,9 @@ def test_a_qr_account_stores_its_picture_re_encoded_as_webp(owner_client, shop, 
         ({"position": "-1"}, "position", "greater than or equal to 0"),
     ],
 )
-def test_a_refused_account_says_why_and_saves_nothing(owner_client, shop, changes, field, message):
+def test_a_refused_account_says_why_and_saves_nothing(seller, shop, changes, field, message):
     # when
-    response = owner_client.post(new_url(shop), account_data(**changes))
+    response = seller.post(new_url(shop), account_data(**changes))
 
     # then
     assert response.status_code == 200
@@ -164,14 +148,12 @@ def test_a_refused_account_says_why_and_saves_nothing(owner_client, shop, change
     assert not PaymentAccount.objects.exists()
 
 
-def test_a_text_file_renamed_png_is_refused_as_a_qr_picture(owner_client, shop, media_root):
+def test_a_text_file_renamed_png_is_refused_as_a_qr_picture(seller, shop, media_root):
     # given
     fake = SimpleUploadedFile("qris.png", b"not a picture at all", "image/png")
 
     # when
-    response = owner_client.post(
-        new_url(shop), {**account_data(kind="qr", number=""), "qr_image": fake}
-    )
+    response = seller.post(new_url(shop), {**account_data(kind="qr", number=""), "qr_image": fake})
 
     # then
     assert "This file is not a picture we can read." in page_text(response)
@@ -180,9 +162,9 @@ def test_a_text_file_renamed_png_is_refused_as_a_qr_picture(owner_client, shop, 
     assert list(media_root.rglob("*.*")) == []
 
 
-def test_a_seller_edits_an_account(owner_client, shop, bca):
+def test_a_seller_edits_an_account(seller, shop, bca):
     # when
-    response = owner_client.post(
+    response = seller.post(
         edit_url(shop, bca), account_data(provider="BCA", number="999", is_active=None)
     )
 
@@ -193,16 +175,14 @@ def test_a_seller_edits_an_account(owner_client, shop, bca):
     assert not bca.is_active
 
 
-def test_a_qr_account_keeps_its_picture_when_edited_without_a_new_one(owner_client, shop):
+def test_a_qr_account_keeps_its_picture_when_edited_without_a_new_one(seller, shop):
     # given
-    owner_client.post(
-        new_url(shop), {**account_data(kind="qr", number=""), "qr_image": png_upload()}
-    )
+    seller.post(new_url(shop), {**account_data(kind="qr", number=""), "qr_image": png_upload()})
     account = PaymentAccount.objects.get()
     picture = account.qr_image.name
 
     # when
-    response = owner_client.post(
+    response = seller.post(
         edit_url(shop, account), account_data(kind="qr", number="", holder="Toko Ani")
     )
 
@@ -213,15 +193,13 @@ def test_a_qr_account_keeps_its_picture_when_edited_without_a_new_one(owner_clie
     assert account.qr_image.name == picture
 
 
-def test_a_qr_account_cannot_drop_its_picture(owner_client, shop):
+def test_a_qr_account_cannot_drop_its_picture(seller, shop):
     # given
-    owner_client.post(
-        new_url(shop), {**account_data(kind="qr", number=""), "qr_image": png_upload()}
-    )
+    seller.post(new_url(shop), {**account_data(kind="qr", number=""), "qr_image": png_upload()})
     account = PaymentAccount.objects.get()
 
     # when
-    response = owner_client.post(
+    response = seller.post(
         edit_url(shop, account), {**account_data(kind="qr", number=""), "qr_image-clear": "on"}
     )
 
@@ -231,18 +209,18 @@ def test_a_qr_account_cannot_drop_its_picture(owner_client, shop):
     assert account.qr_image
 
 
-def test_a_seller_deletes_an_account_by_post(owner_client, shop, bca):
+def test_a_seller_deletes_an_account_by_post(seller, shop, bca):
     # when
-    response = owner_client.post(delete_url(shop, bca), follow=True)
+    response = seller.post(delete_url(shop, bca), follow=True)
 
     # then
     assert not PaymentAccount.objects.filter(pk=bca.pk).exists()
     assert "Payment account deleted." in page_text(response)
 
 
-def test_deleting_takes_a_post(owner_client, shop, bca):
+def test_deleting_takes_a_post(seller, shop, bca):
     # when
-    response = owner_client.get(delete_url(shop, bca))
+    response = seller.get(delete_url(shop, bca))
 
     # then
     assert response.status_code == 405
@@ -290,19 +268,19 @@ def test_a_member_of_another_shop_gets_a_404_on_every_page(client, shop, bca):
     assert PaymentAccount.objects.count() == 1
 
 
-def test_another_shops_account_is_a_404_even_under_ones_own_shop(owner_client, shop):
+def test_another_shops_account_is_a_404_even_under_ones_own_shop(seller, shop):
     # given an account of another shop
     theirs = PaymentAccount.objects.create(
         shop=make_shop(), kind="bank", provider="BRI", number="555", holder="Someone"
     )
 
     # when
-    edit_get = owner_client.get(edit_url(shop, theirs))
-    edit_post = owner_client.post(edit_url(shop, theirs), account_data(number="666"))
-    delete = owner_client.post(delete_url(shop, theirs))
+    edit_get = seller.get(edit_url(shop, theirs))
+    edit_post = seller.post(edit_url(shop, theirs), account_data(number="666"))
+    delete = seller.post(delete_url(shop, theirs))
 
     # then
     assert (edit_get.status_code, edit_post.status_code, delete.status_code) == (404, 404, 404)
     theirs.refresh_from_db()
     assert theirs.number == "555"
-    assert "BRI" not in page_text(owner_client.get(list_url(shop)))
+    assert "BRI" not in page_text(seller.get(list_url(shop)))

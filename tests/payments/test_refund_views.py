@@ -1,7 +1,6 @@
 """The pages around refunds: the seller's refunds list and overdue balances, cancelling from the
 order page, and the buyer's order page asking where the money goes, then saying it was sent."""
 
-import html
 from datetime import timedelta
 from decimal import Decimal
 
@@ -19,16 +18,13 @@ from payments.services import verify_payment
 from tests.factories import make_buyer, make_campaign, make_order
 from tests.payments.conftest import NOTE, send
 from tests.payments.pictures import proof_jpeg, upload
+from tests.support import page_text
 
 pytestmark = pytest.mark.django_db
 
 S = Order.Status
 REFUNDS = "/dashboard/rajut/refunds/"
 BALANCES = "/dashboard/rajut/balances/"
-
-
-def page_text(response) -> str:
-    return html.unescape(response.content.decode())
 
 
 def paid_order(campaign, owner, n: int = 1, *, paid: int = 75000) -> Order:

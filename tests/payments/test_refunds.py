@@ -1,13 +1,12 @@
 """Cancelling an order gives back its units and puts what it paid on the refunds list; the buyer
 says where the money goes; the seller sends it once (DESIGN.md, Money and Order life)."""
 
-import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core import mail
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
@@ -36,6 +35,7 @@ from payments.refunds import (
 from payments.services import verify_payment
 from tests.payments.conftest import send, stored_files
 from tests.payments.pictures import jpeg_with_gps, proof_jpeg, upload
+from tests.support import race
 
 S = Order.Status
 
@@ -632,29 +632,6 @@ def test_an_order_with_refunds_cannot_be_deleted(refund_to_send):
 
 
 # --- at the same moment, on PostgreSQL ------------------------------------------------------------
-
-
-def race(count: int, act) -> list:
-    """Run `act(i)` in `count` threads released together; each closes its own connection."""
-    start = threading.Barrier(count, timeout=60)
-    results: list = [None] * count
-
-    def worker(i: int) -> None:
-        try:
-            start.wait()
-            results[i] = act(i)
-        except Exception as error:
-            results[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a request never finished"
-    return results
 
 
 @pytest.mark.postgres

@@ -1,9 +1,7 @@
 """The seller checks each proof against the bank and verifies or rejects it (payments issue,
 items 2 and 4); the order moves on through the one door."""
 
-import html
 import re
-import threading
 from decimal import Decimal
 
 import pytest
@@ -18,13 +16,10 @@ from payments.models import Payment
 from payments.services import reject_payment, verify_payment
 from tests.factories import make_campaign, make_order
 from tests.payments.conftest import NOTE, awaiting_balance, send
+from tests.support import page_text, race
 
 S = Order.Status
 QUEUE = "/dashboard/rajut/payments/"
-
-
-def page_text(response) -> str:
-    return html.unescape(response.content.decode())
 
 
 def status_events(order: Order):
@@ -381,29 +376,6 @@ def test_the_queue_costs_the_same_for_one_payment_or_thirty(
 
 
 # --- at the same moment, on PostgreSQL --------------------------------------------------------
-
-
-def race(count: int, act) -> list:
-    """Run `act(i)` in `count` threads released together; each closes its own connection."""
-    start = threading.Barrier(count, timeout=60)
-    results: list = [None] * count
-
-    def worker(i: int) -> None:
-        try:
-            start.wait()
-            results[i] = act(i)
-        except Exception as error:
-            results[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a reviewer never finished"
-    return results
 
 
 @pytest.mark.postgres

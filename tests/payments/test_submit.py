@@ -1,6 +1,5 @@
 """A buyer sends a proof of transfer from the order page (payments issue, items 1–3)."""
 
-import html
 import re
 from decimal import Decimal
 from io import BytesIO
@@ -25,14 +24,11 @@ from payments.services import reject_payment, submit_payment, verify_payment
 from tests.factories import make_order
 from tests.payments import pictures
 from tests.payments.conftest import NOTE, awaiting_balance, send, stored_files
+from tests.support import page_text
 
 pytestmark = pytest.mark.django_db
 
 S = Order.Status
-
-
-def page_text(response) -> str:
-    return html.unescape(response.content.decode())
 
 
 def pay_url(order: Order) -> str:
