@@ -17,7 +17,7 @@ PORT ?= 8000
 # DATABASE_URL says otherwise.
 export DEBUG ?= true
 
-.PHONY: run test lint install clean
+.PHONY: run serve test lint install clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: OpenPO needs Python 3.12 or newer (python3.13 or python3.12), and none was found." >&2; exit 1; }
@@ -38,6 +38,15 @@ run: $(STAMP)
 	@echo "  Admin:     http://$(HOST):$(PORT)/admin/"
 	@echo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Production serving: gunicorn + WhiteNoise, DEBUG off. Needs SECRET_KEY, ALLOWED_HOSTS and
+# DATABASE_URL in the environment (README, Deploying).
+WORKERS ?= 4
+serve: export DEBUG = false
+serve: $(STAMP)
+	$(BIN)/python manage.py collectstatic --no-input -v0
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/gunicorn openpo.wsgi --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile -
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
