@@ -1,6 +1,27 @@
-from django.contrib import admin
+"""Staff's view of shops and campaigns. Counters and the campaign's status are read-only here:
+units move only through orders/stock.py and decisions only through campaigns/transitions.py."""
 
-from campaigns.models import Campaign, CampaignImage, Shop, Variant
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import (
+    Campaign,
+    CampaignEvent,
+    CampaignImage,
+    Shop,
+    Variant,
+    Vendor,
+    VendorQuote,
+)
+
+# Set by the seller's revision of the estimates (with its event and the buyers' email); shown
+# read-only when the model has them (the announcements work adds them).
+REVISION_FIELDS = ["revised_production_ends_on", "revised_ships_on", "revision_reason"]
+
+
+def revision_fields() -> list[str]:
+    names = {field.name for field in Campaign._meta.get_fields()}
+    return [name for name in REVISION_FIELDS if name in names]
 
 
 @admin.register(Shop)
@@ -12,6 +33,14 @@ class ShopAdmin(admin.ModelAdmin):
     autocomplete_fields = ["owner"]
     filter_horizontal = ["members"]
     list_select_related = ["owner"]
+
+
+@admin.register(Vendor)
+class VendorAdmin(admin.ModelAdmin):
+    list_display = ["name", "shop", "contact"]
+    list_filter = ["shop"]
+    search_fields = ["name", "contact", "shop__name"]
+    list_select_related = ["shop"]
 
 
 class VariantInline(admin.TabularInline):
@@ -27,12 +56,47 @@ class CampaignImageInline(admin.TabularInline):
     fields = ["image", "alt", "position"]
 
 
+class VendorQuoteInline(admin.TabularInline):
+    model = VendorQuote
+    extra = 0
+    fields = ["vendor", "unit_cost", "lead_time_days", "vendor_minimum", "notes", "chosen"]
+    # One chosen quote per campaign: choosing goes through campaigns.services.vendors.choose_quote.
+    readonly_fields = ["chosen"]
+    autocomplete_fields = ["vendor"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("vendor")
+
+
+class CampaignEventInline(admin.TabularInline):
+    """The campaign's timeline, read-only: events are written by services, never edited."""
+
+    model = CampaignEvent
+    extra = 0
+    fields = ["created_at", "kind", "from_status", "to_status", "actor", "note"]
+    readonly_fields = fields
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
     list_display = [
         "title",
         "shop",
         "status",
+        "phase_display",
         "opens_at",
         "closes_at",
         "reserved",
@@ -43,6 +107,15 @@ class CampaignAdmin(admin.ModelAdmin):
     search_fields = ["title", "slug", "shop__name", "shop__slug"]
     date_hierarchy = "opens_at"
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["reserved", "created_at", "updated_at"]
+    # The status moves through campaigns/transitions.py (with its event), `reserved` through
+    # orders/stock.py: neither can be typed in here.
+    readonly_fields = ["status", "reserved", "created_at", "updated_at"]
     list_select_related = ["shop"]
-    inlines = [VariantInline, CampaignImageInline]
+    inlines = [VariantInline, CampaignImageInline, VendorQuoteInline, CampaignEventInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, *revision_fields()]
+
+    @admin.display(description=_("phase"))
+    def phase_display(self, campaign: Campaign) -> str:
+        return campaign.phase.label

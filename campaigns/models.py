@@ -217,6 +217,14 @@ class Campaign(CounterGuard):
         help_text=_("What you hope to sell; the overview measures progress and margin against it."),
     )
 
+    # Set when the seller revises the estimates (orders/revisions.py); the original estimates
+    # keep following from the rules above, so buyers can see what was promised and what changed.
+    revised_production_ends_on = models.DateField(
+        _("revised end of production"), null=True, blank=True
+    )
+    revised_ships_on = models.DateField(_("revised shipping date"), null=True, blank=True)
+    revision_reason = models.CharField(_("why the dates changed"), max_length=500, blank=True)
+
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -293,6 +301,16 @@ class Campaign(CounterGuard):
         return None if self.capacity is None else self.capacity - self.reserved
 
     @property
+    def awaits_decisions(self) -> bool:
+        """Published and not yet shipped in full: the seller still has moves to make."""
+        return self.status in (
+            self.Status.PUBLISHED,
+            self.Status.IN_PRODUCTION,
+            self.Status.READY,
+            self.Status.SHIPPING,
+        )
+
+    @property
     def lowest_price(self):
         return min((v.price for v in self.variants.all()), default=None)
 
@@ -309,6 +327,26 @@ class Campaign(CounterGuard):
     @property
     def ships_on(self):
         return self.production_ends_on + timedelta(days=self.shipping_days)
+
+    @property
+    def current_production_ends_on(self):
+        """The estimate buyers hold the seller to now: the revised one where it was revised."""
+        return self.revised_production_ends_on or self.production_ends_on
+
+    @property
+    def current_ships_on(self):
+        # Shipping follows production: a later production end moves it unless revised itself.
+        if self.revised_ships_on:
+            return self.revised_ships_on
+        return self.current_production_ends_on + timedelta(days=self.shipping_days)
+
+    @property
+    def production_end_revised(self) -> bool:
+        return self.current_production_ends_on != self.production_ends_on
+
+    @property
+    def shipping_revised(self) -> bool:
+        return self.current_ships_on != self.ships_on
 
     @property
     def deposit_window(self) -> timedelta:
@@ -440,6 +478,33 @@ class CampaignEvent(TimelineEvent):
 
     def __str__(self):
         return f"{self.campaign_id}: {self.get_kind_display()}"
+
+
+class Announcement(models.Model):
+    """An update the seller sends to every buyer of a campaign ("the fabric arrived")."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="announcements")
+    text = models.TextField(_("update"), max_length=1000)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("sent"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("announcement")
+        verbose_name_plural = _("announcements")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="announcement_text_not_empty")
+        ]
+
+    def __str__(self):
+        return f"{self.campaign_id}: {self.text[:40]}"
 
 
 class Vendor(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaigns.views import dashboard, decisions, editor, shop, vendors
+from campaigns.views import dashboard, decisions, editor, shop, updates, vendors
 from campaigns.views import public as views
 
 app_name = "campaigns"
@@ -42,6 +42,8 @@ dashboard_patterns = [
         name="campaign_finish_production",
     ),
     path(f"{campaign}extend/", decisions.campaign_extend, name="campaign_extend"),
+    path(f"{campaign}announce/", updates.campaign_announce, name="campaign_announce"),
+    path(f"{campaign}revise-dates/", updates.campaign_revise_dates, name="campaign_revise_dates"),
     path(f"{campaign}photos/", editor.campaign_photos, name="campaign_photos"),
     path(f"{campaign}photos/<int:photo_id>/", editor.campaign_photo, name="campaign_photo"),
     path(

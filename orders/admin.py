@@ -1,33 +1,87 @@
+"""Staff's view of orders and their timelines. Status, amounts and units are read-only: they
+move only through the services (orders.transitions, payments.refunds, the ledger), which the
+actions here call with the staff member as the actor."""
+
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from openpo.admin_actions import act_on_each
 from orders.models import Order, OrderEvent, OrderLine
+from payments.models import Payment, Refund
+from payments.refunds import cancel_order
+
+# The buyer reads it on the order page and in the cancellation email.
+STAFF_CANCEL_REASON = "Cancelled by staff"
+# Written by orders/fulfilment.py when the order leaves the shop; shown read-only when the
+# model has them (the shipping work adds them).
+FULFILMENT_FIELDS = ["carrier", "tracking_number", "shipped_at", "received_at"]
 
 
-class OrderLineInline(admin.TabularInline):
-    model = OrderLine
+def fulfilment_fields() -> list[str]:
+    names = {field.name for field in Order._meta.get_fields()}
+    return [name for name in FULFILMENT_FIELDS if name in names]
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Rows written by services: shown, never added, changed or deleted here."""
+
     extra = 0
-    fields = ["variant_name", "unit_price", "quantity", "note"]
-    readonly_fields = fields
     can_delete = False
+    related = ()
 
-    def has_add_permission(self, request, obj=None):
-        return False
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
 
-
-class OrderEventInline(admin.TabularInline):
-    """The timeline, read-only: events are written by services, never edited."""
-
-    model = OrderEvent
-    extra = 0
-    fields = ["created_at", "kind", "from_status", "to_status", "actor", "note"]
-    readonly_fields = fields
-    can_delete = False
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset.select_related(*self.related) if self.related else queryset
 
     def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class OrderLineInline(ReadOnlyInline):
+    model = OrderLine
+    fields = ["variant_name", "unit_price", "quantity", "note"]
+
+
+class PaymentInline(ReadOnlyInline):
+    model = Payment
+    fields = [
+        "created_at",
+        "kind",
+        "amount",
+        "status",
+        "amount_received",
+        "sender_name",
+        "sender_bank",
+        "reviewed_by",
+        "reviewed_at",
+    ]
+    related = ["reviewed_by"]
+    show_change_link = True
+
+
+class RefundInline(ReadOnlyInline):
+    model = Refund
+    fields = ["created_at", "amount", "reason", "status", "reference", "sent_at", "sent_by"]
+    related = ["sent_by"]
+    show_change_link = True
+
+
+class OrderEventInline(ReadOnlyInline):
+    """The timeline, read-only: events are written by services, never edited."""
+
+    model = OrderEvent
+    fields = ["created_at", "kind", "from_status", "to_status", "actor", "note"]
+    related = ["actor"]
 
 
 @admin.register(Order)
@@ -37,6 +91,7 @@ class OrderAdmin(admin.ModelAdmin):
         "buyer_name",
         "buyer_phone",
         "campaign",
+        "shop",
         "status",
         "subtotal",
         "deposit_amount",
@@ -45,7 +100,7 @@ class OrderAdmin(admin.ModelAdmin):
     list_filter = ["status", "campaign__shop", "campaign", "created_at"]
     search_fields = ["code", "buyer_name", "buyer_phone", "buyer_email"]
     date_hierarchy = "created_at"
-    list_select_related = ["campaign"]
+    list_select_related = ["campaign__shop"]
     # Status, amounts and units move only through the services (transitions, ledger, stock).
     readonly_fields = [
         "campaign",
@@ -55,7 +110,9 @@ class OrderAdmin(admin.ModelAdmin):
         "subtotal",
         "deposit_amount",
         "balance_amount",
+        "transfer_code",
         "deposit_due_at",
+        "balance_due_at",
         "created_at",
         "updated_at",
     ]
@@ -68,18 +125,60 @@ class OrderAdmin(admin.ModelAdmin):
         "buyer_email",
         "shipping_address",
         "language",
+        "internal_note",
         "currency",
         "subtotal",
         "deposit_amount",
         "balance_amount",
+        "transfer_code",
         "deposit_due_at",
+        "balance_due_at",
         "created_at",
         "updated_at",
     ]
-    inlines = [OrderLineInline, OrderEventInline]
+    inlines = [OrderLineInline, PaymentInline, RefundInline, OrderEventInline]
+    actions = ["cancel_and_refund"]
+
+    def get_fields(self, request, obj=None):
+        return [*self.fields, *fulfilment_fields()]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, *fulfilment_fields()]
 
     def has_add_permission(self, request):
         return False
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("shop"), ordering="campaign__shop__name")
+    def shop(self, order: Order):
+        return order.campaign.shop
+
+    @admin.action(description=_("Cancel selected orders and refund"), permissions=["change"])
+    def cancel_and_refund(self, request, queryset):
+        refunds = []
+
+        def cancel(order):
+            cancellation = cancel_order(order=order, actor=request.user, reason=STAFF_CANCEL_REASON)
+            if cancellation.refund is not None:
+                refunds.append(cancellation.refund)
+
+        act_on_each(
+            self,
+            request,
+            queryset.order_by("pk"),
+            cancel,
+            name=lambda order: order.code,
+            done=lambda count: (
+                ngettext("%(count)d order cancelled", "%(count)d orders cancelled", count)
+                % {"count": count}
+                + "; "
+                + ngettext(
+                    "%(refunds)d refund is on the refunds list, to send.",
+                    "%(refunds)d refunds are on the refunds list, to send.",
+                    len(refunds),
+                )
+                % {"refunds": len(refunds)}
+            ),
+        )

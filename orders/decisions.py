@@ -13,16 +13,15 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import QuerySet, Sum
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from campaigns.clock import shop_time
 from campaigns.models import Campaign, CampaignEvent
 from campaigns.transitions import move_campaign
 from orders import emails
@@ -122,7 +121,7 @@ def _start_refusal(campaign: Campaign, confirmed: int, now: datetime) -> str | N
         return _(
             "The order window is open until %(closes)s. Production can start once it has "
             "closed or sold out."
-        ) % {"closes": _shop_time(campaign, campaign.closes_at)}
+        ) % {"closes": shop_time(campaign.shop, campaign.closes_at)}
     if confirmed < campaign.min_quantity:
         return ngettext(
             "Only %(confirmed)d unit of the %(needed)d needed is confirmed. Wait for the deposits "
@@ -208,7 +207,7 @@ def finish_production(
             "Paid in full: %(paid)d."
         ) % {
             "owing": len(owing),
-            "due": _shop_time(locked, due_at),
+            "due": shop_time(locked.shop, due_at),
             "paid": len(orders) - len(owing),
         }
         locked = move_campaign(campaign=locked, to=Campaign.Status.READY, actor=actor, note=note)
@@ -232,7 +231,7 @@ def _finish(order: Order, *, owed: Decimal | None, due_at: datetime, actor) -> N
     order.save(update_fields=["balance_due_at", "updated_at"])
     with translation.override(order.language):
         note = _("Production finished. Please pay the balance by %(due)s.") % {
-            "due": emails.local_time(order, due_at)
+            "due": shop_time(order.campaign.shop, due_at, order.language)
         }
     move_order(order=order, to=Order.Status.AWAITING_BALANCE, actor=actor, note=note)
     emails.balance_due(order, amount=amount)
@@ -268,13 +267,13 @@ def extend_window(
         if closes_at <= locked.closes_at:
             raise DecisionRefused(
                 _("Choose a closing time after the current one (%(closes)s).")
-                % {"closes": _shop_time(locked, locked.closes_at)}
+                % {"closes": shop_time(locked.shop, locked.closes_at)}
             )
         if closes_at <= now:
             raise DecisionRefused(_("Choose a closing time in the future."))
         note = _("Window extended to %(closes)s (it was %(was)s).") % {
-            "closes": _shop_time(locked, closes_at),
-            "was": _shop_time(locked, locked.closes_at),
+            "closes": shop_time(locked.shop, closes_at),
+            "was": shop_time(locked.shop, locked.closes_at),
         }
         locked.closes_at = closes_at
         locked.save(update_fields=["closes_at", "updated_at"])
@@ -299,7 +298,7 @@ def _extend_refusal(campaign: Campaign, now: datetime, *, times_extended: int) -
     if campaign.closes_at - now > EXTEND_NOTICE:
         return _(
             "The window is open until %(closes)s; it can be extended in its last two days."
-        ) % {"closes": _shop_time(campaign, campaign.closes_at)}
+        ) % {"closes": shop_time(campaign.shop, campaign.closes_at)}
     return None
 
 
@@ -343,10 +342,3 @@ def _confirmed_units(campaign: Campaign) -> int:
     return OrderLine.objects.filter(
         order__campaign=campaign, order__status__in=Order.COUNTED
     ).aggregate(units=Sum("quantity", default=0))["units"]
-
-
-def _shop_time(campaign: Campaign, moment: datetime) -> str:
-    """A moment as the seller reads it: the shop's time zone, the active language."""
-    return date_format(
-        timezone.localtime(moment, ZoneInfo(campaign.shop.time_zone)), "DATETIME_FORMAT"
-    )

@@ -1,24 +1,15 @@
 """What buyers are told by email about their order; each sends after the transaction commits."""
 
-from datetime import datetime
+from collections.abc import Callable
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils import translation
 
+from campaigns.clock import shop_time
+from campaigns.models import Campaign
 from campaigns.money import format_money
 from campaigns.notify import absolute, email_after_commit
 from orders.models import Order
-
-
-def local_time(order: Order, moment: datetime) -> str:
-    """`moment` as the buyer reads it: the shop's time zone, the buyer's language."""
-    with translation.override(order.language):
-        return date_format(
-            timezone.localtime(moment, ZoneInfo(order.campaign.shop.time_zone)),
-            "DATETIME_FORMAT",
-        )
 
 
 def order_context(order: Order) -> dict:
@@ -33,9 +24,11 @@ def order_context(order: Order) -> dict:
         "subtotal": format_money(order.subtotal, order.currency),
         "deposit": format_money(order.deposit_amount, order.currency),
         "balance": format_money(order.balance_amount, order.currency),
-        "deposit_due": local_time(order, order.deposit_due_at),
+        "deposit_due": shop_time(order.campaign.shop, order.deposit_due_at, order.language),
         # Empty until production finishes and the balance gets its date.
-        "balance_due": local_time(order, order.balance_due_at) if order.balance_due_at else "",
+        "balance_due": shop_time(order.campaign.shop, order.balance_due_at, order.language)
+        if order.balance_due_at
+        else "",
     }
 
 
@@ -80,6 +73,13 @@ def balance_reminder(order: Order) -> None:
     send_to_buyer(order, "balance_reminder", late_balance=late_balance)
 
 
+def order_shipped(order: Order) -> None:
+    """The order left the shop: carrier and tracking number (both may be empty for a pickup)."""
+    send_to_buyer(
+        order, "order_shipped", carrier=order.carrier, tracking_number=order.tracking_number
+    )
+
+
 def send_to_buyer(order: Order, template: str, **extra: str) -> None:
     """Queue `emails/<template>` to the order's buyer: order_context plus `extra` strings."""
     email_after_commit(
@@ -88,3 +88,36 @@ def send_to_buyer(order: Order, template: str, **extra: str) -> None:
         template=template,
         context=order_context(order) | extra,
     )
+
+
+def email_campaign_buyers(
+    campaign: Campaign, template: str, extra: Callable[[str], dict[str, str]]
+) -> int:
+    """Queue `emails/<template>` once per buyer address with an active order of the campaign.
+
+    A buyer with two orders gets one email naming both; it is written in the language of their
+    latest order, and `extra(language)` adds the strings formatted for it. Returns how many
+    emails were queued. One query whatever the number of orders.
+    """
+    buyers: dict[str, list[Order]] = {}
+    orders = campaign.orders.filter(status__in=Order.ACTIVE).order_by("created_at", "id")
+    for order in orders:
+        buyers.setdefault(order.buyer_email.strip().lower(), []).append(order)
+    for address, placed in buyers.items():
+        latest = placed[-1]
+        email_after_commit(
+            to=address,
+            language=latest.language,
+            template=template,
+            context={
+                "buyer_name": latest.buyer_name,
+                "shop": campaign.shop.name,
+                "campaign": campaign.title,
+                "orders": [
+                    {"code": order.code, "link": absolute(order.get_absolute_url())}
+                    for order in placed
+                ],
+            }
+            | extra(latest.language),
+        )
+    return len(buyers)

@@ -82,6 +82,12 @@ class Order(models.Model):
     # The shop's "kode unik": added to every amount this order transfers, never to its price.
     transfer_code = models.PositiveSmallIntegerField(_("unique transfer code"), default=0)
 
+    # Set when the order leaves the shop (orders/fulfilment.py). A pickup has no tracking number.
+    carrier = models.CharField(_("carrier"), max_length=50, blank=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=60, blank=True)
+    shipped_at = models.DateTimeField(_("shipped"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received"), null=True, blank=True)
+
     created_at = models.DateTimeField(_("placed"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -104,6 +110,11 @@ class Order(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(transfer_code__lte=999), name="order_transfer_code_below_1000"
+            ),
+            # Not the tracking number: a pickup order ships without one.
+            models.CheckConstraint(
+                condition=~Q(status__in=("shipped", "completed")) | Q(shipped_at__isnull=False),
+                name="order_shipped_has_shipped_at",
             ),
         ]
         indexes = [

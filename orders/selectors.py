@@ -19,7 +19,7 @@ from orders.models import Order, OrderEvent, OrderLine
 def order_for_buyer(token: str) -> Order:
     return (
         Order.objects.select_related("campaign__shop")
-        .prefetch_related("lines", "events")
+        .prefetch_related("lines", "events", "campaign__announcements")
         .get(token=token)
     )
 
@@ -30,6 +30,14 @@ class Step:
     when: datetime | date | None
     done: bool
     note: str = ""
+    original: date | None = None  # the first estimate, where the seller revised it
+
+
+def _estimate(title, campaign: Campaign, current: date, original: date, revised: bool) -> Step:
+    if not revised:
+        return Step(title, current, done=False)
+    note = _("New estimate: %(reason)s") % {"reason": campaign.revision_reason}
+    return Step(title, current, done=False, note=note, original=original)
 
 
 def order_timeline(order: Order) -> list[Step]:
@@ -60,7 +68,15 @@ def order_timeline(order: Order) -> list[Step]:
     if campaign.closes_at > timezone.now():
         steps.append(Step(_("Order window closes"), campaign.closes_at, done=False))
     if before(Order.Status.AWAITING_BALANCE):
-        steps.append(Step(_("Production finishes (estimate)"), campaign.production_ends_on, False))
+        steps.append(
+            _estimate(
+                _("Production finishes (estimate)"),
+                campaign,
+                campaign.current_production_ends_on,
+                campaign.production_ends_on,
+                campaign.production_end_revised,
+            )
+        )
     if order.balance_amount and before(Order.Status.PAID):
         if order.balance_due_at:
             # Set when production finished: the real deadline replaces the rule of thumb.
@@ -71,7 +87,15 @@ def order_timeline(order: Order) -> list[Step]:
             }
             steps.append(Step(_("Pay the balance"), None, done=False, note=note))
     if before(Order.Status.SHIPPED):
-        steps.append(Step(_("Shipping (estimate)"), campaign.ships_on, done=False))
+        steps.append(
+            _estimate(
+                _("Shipping (estimate)"),
+                campaign,
+                campaign.current_ships_on,
+                campaign.ships_on,
+                campaign.shipping_revised,
+            )
+        )
     return steps
 
 

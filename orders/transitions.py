@@ -3,6 +3,7 @@
 from collections import Counter
 
 from django.db import transaction
+from django.utils import timezone
 
 from orders.exceptions import TransitionNotAllowed
 from orders.models import Order, OrderEvent
@@ -47,6 +48,14 @@ def move_order(*, order: Order, to: str, actor=None, note: str = "") -> Order:
         note=note,
     )
     current.status = to
-    current.save(update_fields=["status", "updated_at"])
+    fields = ["status", "updated_at"]
+    # The database wants a shipped order's time (orders/fulfilment.py sets it with the carrier;
+    # any other path gets the moment of the move).
+    stamp = {S.SHIPPED: "shipped_at", S.COMPLETED: "received_at"}.get(to)
+    if stamp and getattr(current, stamp) is None:
+        setattr(current, stamp, timezone.now())
+        setattr(order, stamp, getattr(current, stamp))
+        fields.append(stamp)
+    current.save(update_fields=fields)
     order.status = to
     return order

@@ -1,11 +1,12 @@
 from django.urls import path
 
 from orders.views import public as views
-from orders.views import seller
+from orders.views import seller, shipping
 
 app_name = "orders"
 urlpatterns = [
     path("o/<str:token>/", views.order_detail, name="detail"),
+    path("o/<str:token>/received/", shipping.order_received, name="received"),
 ]
 
 # Under /dashboard/, namespace "dashboard".
@@ -16,6 +17,14 @@ dashboard_patterns = [
     path(order, seller.order_detail, name="order"),
     path(f"{order}note/", seller.order_note, name="order_note"),
     path(f"{order}cancel/", seller.order_cancel, name="order_cancel"),
+    path(f"{order}ship/", shipping.order_ship, name="order_ship"),
+    path(f"{order}complete/", shipping.order_complete, name="order_complete"),
+    path(f"{campaign}shipping/", shipping.campaign_shipping, name="campaign_shipping"),
+    path(
+        f"{campaign}shipping/confirm/",
+        shipping.campaign_shipping_confirm,
+        name="campaign_shipping_confirm",
+    ),
     path(f"{campaign}orders/", seller.campaign_orders, name="campaign_orders"),
     path(f"{campaign}recap/", seller.campaign_recap, name="campaign_recap"),
     path(f"{campaign}orders.csv", seller.campaign_export, name="campaign_export"),

@@ -1,6 +1,10 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from openpo.admin_actions import act_on_each
 from payments.models import Payment, PaymentAccount, Refund
+from payments.services import verify_payment
 
 
 @admin.register(PaymentAccount)
@@ -13,14 +17,16 @@ class PaymentAccountAdmin(admin.ModelAdmin):
 
 @admin.register(Payment)
 class PaymentAdmin(admin.ModelAdmin):
-    """Read-only: payments are reviewed on the shop's dashboard, through the services, so the
-    order moves and the timeline records who did it. Proof pictures are not shown here."""
+    """Read-only: payments are reviewed through payments.services (the dashboard, or the action
+    here), so the order moves and the timeline records who did it. Proof pictures are not
+    shown here."""
 
     list_display = ["order", "kind", "amount", "status", "amount_received", "created_at"]
-    list_filter = ["status", "kind", "order__campaign__shop"]
+    list_filter = ["status", "kind", "order__campaign__shop", "created_at"]
     search_fields = ["order__code", "sender_name", "order__buyer_name"]
     date_hierarchy = "created_at"
     list_select_related = ["order"]
+    actions = ["verify_as_sent"]
     fields = [
         "order",
         "kind",
@@ -46,6 +52,32 @@ class PaymentAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def has_review_permission(self, request) -> bool:
+        # The form stays read-only; reviewing is a service call, allowed to who may change payments.
+        return request.user.has_perm("payments.change_payment")
+
+    @admin.action(
+        description=_("Verify selected payments (amount received = amount sent)"),
+        permissions=["review"],
+    )
+    def verify_as_sent(self, request, queryset):
+        act_on_each(
+            self,
+            request,
+            queryset.select_related("order").order_by("pk"),
+            lambda payment: verify_payment(
+                payment=payment, amount_received=payment.amount, actor=request.user
+            ),
+            name=lambda payment: (
+                _("Payment %(id)d of order %(code)s")
+                % {"id": payment.pk, "code": payment.order.code}
+            ),
+            done=lambda count: (
+                ngettext("%(count)d payment verified.", "%(count)d payments verified.", count)
+                % {"count": count}
+            ),
+        )
+
 
 @admin.register(Refund)
 class RefundAdmin(admin.ModelAdmin):
@@ -53,7 +85,7 @@ class RefundAdmin(admin.ModelAdmin):
     through payments/refunds.py, so the ledger, the timeline and the buyer's email follow."""
 
     list_display = ["order", "amount", "status", "created_at", "sent_at", "reference"]
-    list_filter = ["status", "order__campaign__shop"]
+    list_filter = ["status", "order__campaign__shop", "created_at"]
     search_fields = ["order__code", "order__buyer_name", "reference", "account_holder"]
     date_hierarchy = "created_at"
     list_select_related = ["order"]

@@ -2,8 +2,9 @@
 
 from django.utils import translation
 
+from campaigns.clock import shop_time
 from campaigns.money import format_money
-from orders.emails import local_time, send_to_buyer
+from orders.emails import send_to_buyer
 from orders.models import Order
 from payments.ledger import amount_paid, payment_due
 from payments.models import Payment, Refund
@@ -36,7 +37,7 @@ def payment_rejected(payment: Payment) -> None:
         "payment_rejected",
         **_payment_context(payment, order, payment.amount),
         reason=payment.reject_reason,
-        pay_by=local_time(order, due) if due else "",
+        pay_by=shop_time(order.campaign.shop, due, order.language) if due else "",
     )
 
 
@@ -63,7 +64,7 @@ def refund_sent(refund: Refund) -> None:
         order,
         "refund_sent",
         amount=format_money(refund.amount, order.currency),
-        sent_on=local_time(order, refund.sent_at),
+        sent_on=shop_time(order.campaign.shop, refund.sent_at, order.language),
         reference=refund.reference,
         account=f"{refund.bank} {refund.account_number}".strip(),
     )

@@ -10,7 +10,14 @@ import pytest
 from django.urls import get_resolver
 from django.urls.resolvers import URLPattern, URLResolver
 
-from campaigns.models import CampaignEvent, CampaignImage, Vendor, VendorQuote
+from campaigns.models import (
+    Announcement,
+    Campaign,
+    CampaignEvent,
+    CampaignImage,
+    Vendor,
+    VendorQuote,
+)
 from orders.models import Order, OrderEvent
 from payments.models import Payment, PaymentAccount, Refund
 from tests.factories import make_campaign, make_order, make_shop
@@ -78,6 +85,8 @@ def snapshot():
         list(Refund.objects.values_list("status", "reference", "account_number")),
         Vendor.objects.count(),
         VendorQuote.objects.filter(chosen=True).count(),
+        Announcement.objects.count(),
+        list(Campaign.objects.values_list("revised_production_ends_on", "revised_ships_on")),
     )
 
 

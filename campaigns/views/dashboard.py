@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 
 import segno
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,7 +13,8 @@ from django.utils.translation import gettext as _
 from campaigns.access import seller_view
 from campaigns.charts import HEIGHT, WIDTH, daily_bars
 from campaigns.forms.decisions import ExtendWindowForm
-from campaigns.models import Campaign
+from campaigns.forms.updates import AnnouncementForm, ReviseDatesForm
+from campaigns.models import Announcement, Campaign
 from campaigns.whatsapp import wa_link
 from orders import selectors as orders
 from orders.decisions import production_moves
@@ -38,11 +40,27 @@ def home(request, shop):
     return render(request, "dashboard/home.html", context)
 
 
+def overview_campaign(shop, campaign_id) -> Campaign:
+    """The shop's campaign with everything the overview lists; a 404 for another shop's."""
+    return get_object_or_404(
+        shop.campaigns.prefetch_related(
+            "variants",
+            "events__actor",
+            Prefetch("announcements", queryset=Announcement.objects.select_related("actor")),
+        ),
+        pk=campaign_id,
+    )
+
+
 @seller_view
 def overview(request, shop, campaign_id):
-    campaign = get_object_or_404(
-        shop.campaigns.prefetch_related("variants", "events__actor"), pk=campaign_id
-    )
+    return render_overview(request, shop, overview_campaign(shop, campaign_id))
+
+
+def render_overview(
+    request, shop, campaign, *, announce_form=None, revise_form=None, status: int = 200
+):
+    """The overview; the update views render it too, with the refused form and its errors."""
     tz = ZoneInfo(shop.time_zone)
     first = timezone.localtime(campaign.opens_at, tz).date()
     last = min(timezone.localdate(timezone=tz), timezone.localtime(campaign.closes_at, tz).date())
@@ -60,13 +78,15 @@ def overview(request, shop, campaign_id):
         "extend_form": ExtendWindowForm.suggested(closes_at=campaign.closes_at, now=now),
         "bars": daily_bars(orders.orders_per_day(campaign, tz), first, max(first, last)),
         "chart": {"width": WIDTH, "height": HEIGHT},
+        "announce_form": announce_form or AnnouncementForm(),
+        "revise_form": revise_form or ReviseDatesForm(),
         "public_url": public_url,
         "share_link": wa_link(
             _("Open PO: %(title)s. Order here: %(url)s")
             % {"title": campaign.title, "url": public_url}
         ),
     }
-    return render(request, "dashboard/overview.html", context)
+    return render(request, "dashboard/overview.html", context, status=status)
 
 
 @seller_view

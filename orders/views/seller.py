@@ -17,6 +17,7 @@ from campaigns.money import format_money
 from campaigns.whatsapp import wa_link
 from orders import exports, selectors
 from orders.forms_seller import CancelOrderForm, InternalNoteForm, OrderFilterForm
+from orders.forms_shipping import ShipOrderForm
 from orders.models import Order
 from orders.transitions import ALLOWED
 from payments.exceptions import PaymentRefused
@@ -65,7 +66,9 @@ def order_detail(request, shop, code):
     return _render_detail(request, shop, order)
 
 
-def _render_detail(request, shop, order, *, note_form=None, cancel_form=None, status=200):
+def _render_detail(
+    request, shop, order, *, note_form=None, cancel_form=None, ship_form=None, status=200
+):
     money = order_payments(order)
     context = {
         "shop": shop,
@@ -78,6 +81,7 @@ def _render_detail(request, shop, order, *, note_form=None, cancel_form=None, st
         "cancel_form": cancel_form or CancelOrderForm(),
         "can_cancel": Order.Status.CANCELLED in ALLOWED[order.status],
         "refund_form": RefundForm(),
+        "ship_form": ship_form or ShipOrderForm(),
     }
     return render(request, "dashboard/orders/order_detail.html", context, status=status)
 

@@ -9,7 +9,8 @@ from django.db.models import Sum
 
 from campaigns.models import Campaign, CampaignImage, Shop, Variant
 from orders.models import Order, OrderEvent, OrderLine
-from payments.models import PaymentAccount
+from payments.ledger import amount_paid
+from payments.models import Payment, PaymentAccount, Refund
 
 MODELS = [
     get_user_model(),
@@ -21,6 +22,8 @@ MODELS = [
     Order,
     OrderLine,
     OrderEvent,
+    Payment,
+    Refund,
 ]
 
 
@@ -106,3 +109,48 @@ def test_demo_pages_open(client, seeded):
     assert client.get(open_campaign.get_absolute_url()).status_code == 200
     order = open_campaign.orders.first()
     assert client.get(order.get_absolute_url()).status_code == 200
+
+
+def test_demo_has_a_campaign_in_every_phase_of_its_life(seeded):
+    # given
+    campaigns = {c.phase: c for c in Campaign.objects.filter(shop__slug="demo")}
+    P, S = Campaign.Phase, Order.Status
+
+    # then each phase a newcomer should see is there
+    for phase in [P.SCHEDULED, P.OPEN, P.CLOSED, P.IN_PRODUCTION, P.READY, P.SHIPPING]:
+        assert phase in campaigns, phase
+    assert {P.COMPLETED, P.FAILED} <= campaigns.keys()
+
+    def statuses(phase):
+        return set(campaigns[phase].orders.values_list("status", flat=True))
+
+    # with orders where that phase puts them
+    assert statuses(P.IN_PRODUCTION) == {S.IN_PRODUCTION}
+    assert statuses(P.READY) == {S.AWAITING_BALANCE, S.PAID}
+    assert statuses(P.SHIPPING) == {S.SHIPPED, S.PAID}
+    assert statuses(P.COMPLETED) == {S.COMPLETED}
+    assert statuses(P.FAILED) == {S.CANCELLED}
+    shipped = campaigns[P.SHIPPING].orders.filter(status=S.SHIPPED)
+    assert all(order.tracking_number for order in shipped)
+    # and the failed one has refunds both still to send and already sent
+    refunds = Refund.objects.filter(order__campaign=campaigns[P.FAILED])
+    assert set(refunds.values_list("status", flat=True)) == {
+        Refund.Status.PENDING,
+        Refund.Status.SENT,
+    }
+
+
+def test_demo_ledgers_add_up(seeded):
+    for order in Order.objects.filter(campaign__shop__slug="demo"):
+        paid = amount_paid(order)
+        refunded = order.refunds.aggregate(total=Sum("amount"))["total"] or 0
+        verified = (
+            order.payments.filter(status=Payment.Status.VERIFIED).aggregate(
+                total=Sum("amount_received")
+            )["total"]
+            or 0
+        )
+        assert paid >= 0, order.code
+        assert refunded <= verified, order.code
+        if order.status in Order.PAID_IN_FULL:
+            assert paid >= order.subtotal, order.code

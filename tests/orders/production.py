@@ -6,8 +6,10 @@ from decimal import Decimal
 from django.utils import timezone
 
 from campaigns.models import Campaign
+from orders.decisions import start_production
 from orders.models import Order
 from orders.transitions import move_order
+from payments.decisions import finish_production
 from payments.models import Payment
 from tests.factories import make_order
 
@@ -53,3 +55,18 @@ def confirmed_order(campaign: Campaign, *, quantity: int = 1, paid=None, **field
     move_order(order=order, to=Order.Status.CONFIRMED)
     order.refresh_from_db()
     return order
+
+
+def paid_orders(campaign: Campaign, count: int, *, actor=None) -> list[Order]:
+    """`count` orders paid in full with production finished: the campaign is ready to ship.
+
+    The campaign should ask for full payment (`deposit_rule="full"`), its minimum within `count`.
+    """
+    orders = [confirmed_order(campaign) for _ in range(count)]
+    close_window(campaign)
+    start_production(campaign=campaign, actor=actor)
+    finish_production(campaign=campaign, actor=actor)
+    for order in orders:
+        order.refresh_from_db()
+    campaign.refresh_from_db()
+    return orders

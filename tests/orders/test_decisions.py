@@ -304,7 +304,7 @@ def test_finishing_production_asks_for_the_balance_and_marks_orders_paid_in_full
     event = scarf.events.filter(kind=CampaignEvent.Kind.STATUS).last()
     assert (event.from_status, event.to_status, event.actor) == (C.IN_PRODUCTION, C.READY, seller)
     assert event.note == (
-        "Production finished. Orders owing their balance: 2, due Dec. 8, 2026, noon. "
+        "Production finished. Orders owing their balance: 2, due 8 Dec 2026, 12:00 WIB. "
         "Paid in full: 1."
     )
     # and the orders that owe it wait for it, due 7 days from now
@@ -313,7 +313,7 @@ def test_finishing_production_asks_for_the_balance_and_marks_orders_paid_in_full
     assert owes.balance_due_at == now + timedelta(days=7)
     assert last_status_event(owes).actor == seller
     assert last_status_event(owes).note == (
-        "Production finished. Please pay the balance by Dec. 8, 2026, noon."
+        "Production finished. Please pay the balance by 8 Dec 2026, 12:00 WIB."
     )
     assert last_status_event(paid_early).note == (
         "Production finished, and your order is paid in full."
@@ -337,11 +337,11 @@ def test_the_balance_email_says_how_much_by_when_in_the_shops_zone_and_links_the
     (email,) = mail.outbox
     assert email.to == ["buyer7@example.com"]
     assert email.subject == (
-        f"Order {order.code}: production finished, pay the balance by Dec. 8, 2026, noon"
+        f"Order {order.code}: production finished, pay the balance by 8 Dec 2026, 12:00 WIB"
     )
     assert "Hi Sari," in email.body
     assert "Balance to pay: Rp 225.000" in email.body
-    assert "Pay by: Dec. 8, 2026, noon" in email.body
+    assert "Pay by: 8 Dec 2026, 12:00 WIB" in email.body
     assert "If it is not paid by then: The deposit is kept" in email.body
     assert "unique code" not in email.body
     assert f"http://127.0.0.1:8000/o/{order.token}/" in email.body
@@ -385,8 +385,8 @@ def test_the_balance_email_speaks_the_buyers_language_and_the_shops_time_zone(
 
     # then the due date reads 13.00 on 4 December, as Indonesian writes it
     (email,) = mail.outbox
-    assert "4 Des. 2026, 13.00" in email.subject
-    assert "4 Des. 2026, 13.00" in email.body
+    assert "4 Des 2026, 13:00 WITA" in email.subject
+    assert "4 Des 2026, 13:00 WITA" in email.body
     assert order.code in email.subject
 
 
@@ -632,4 +632,4 @@ def test_only_a_published_campaigns_window_is_extended(shop, seller, status):
 
 
 def _jakarta(moment: datetime) -> str:
-    return date_format(timezone.localtime(moment, ZoneInfo("Asia/Jakarta")), "DATETIME_FORMAT")
+    return date_format(timezone.localtime(moment, ZoneInfo("Asia/Jakarta")), "j M Y, H:i T")

@@ -5,8 +5,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from campaigns.clock import shop_time
 from campaigns.models import Campaign, Variant
-from orders.emails import local_time
 from orders.exceptions import CampaignNotOpen, SoldOut
 from orders.models import Order, OrderEvent
 from orders.services import expire_overdue
@@ -166,7 +166,8 @@ def test_the_buyer_is_emailed_that_the_order_expired(
     assert "Hi Sari," in email.body
     assert "the down payment did not arrive in time" in email.body
     assert "Down payment: Rp 150.000" in email.body
-    assert f"It was due by: {local_time(overdue_order, overdue_order.deposit_due_at)}" in email.body
+    due = shop_time(overdue_order.campaign.shop, overdue_order.deposit_due_at, "en")
+    assert f"It was due by: {due}" in email.body
     assert "http://127.0.0.1:8000/rajut/tote/" in email.body
     html, mimetype = email.alternatives[0]
     assert mimetype == "text/html"

@@ -9,8 +9,8 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from campaigns.clock import shop_time
 from campaigns.models import Campaign
-from orders.emails import local_time
 from orders.models import Order, OrderEvent
 from tests.factories import (
     balance_due_in,
@@ -192,7 +192,9 @@ def test_the_deposit_reminder_names_the_amount_the_deadline_and_the_link(
     assert "Hi Sari," in email.body
     assert "the down payment is due in about 6 hours" in email.body
     assert "Down payment: Rp 75.000" in email.body
-    due = local_time(deposit_due_soon, deposit_due_soon.deposit_due_at)
+    due = shop_time(
+        deposit_due_soon.campaign.shop, deposit_due_soon.deposit_due_at, deposit_due_soon.language
+    )
     assert f"Pay by: {due}" in email.body
     assert email.subject.endswith(due)
     assert f"http://127.0.0.1:8000/o/{deposit_due_soon.token}/" in email.body
@@ -213,7 +215,9 @@ def test_the_balance_reminder_names_the_balance_the_date_and_the_late_policy(
     assert email.to == ["buyer2@example.com"]
     assert email.subject.startswith(f"Order {balance_due_soon.code}: the balance is due by ")
     assert "Balance: Rp 75.000" in email.body
-    due = local_time(balance_due_soon, balance_due_soon.balance_due_at)
+    due = shop_time(
+        balance_due_soon.campaign.shop, balance_due_soon.balance_due_at, balance_due_soon.language
+    )
     assert f"Pay by: {due}" in email.body
     assert email.subject.endswith(due)
     assert "If it is not paid by then: The deposit is kept" in email.body

@@ -7,6 +7,7 @@ from io import BytesIO
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from PIL import Image
 
 from orders.models import Order, OrderEvent
@@ -92,7 +93,9 @@ def test_the_balance_is_what_an_order_awaiting_its_balance_pays(pending_order, o
 )
 def test_an_order_not_waiting_for_money_takes_no_payment(pending_order, private_files, status):
     # given an order in a state that owes nothing right now
-    Order.objects.filter(pk=pending_order.pk).update(status=status)
+    # (a shipped order has its shipping time: the database insists)
+    shipped_at = timezone.now() if status == S.SHIPPED else None
+    Order.objects.filter(pk=pending_order.pk).update(status=status, shipped_at=shipped_at)
     pending_order.refresh_from_db()
 
     # when the buyer sends a proof anyway

@@ -1,7 +1,10 @@
-"""`manage.py seed_demo`: a demo shop with an open, an upcoming and a closed campaign.
+"""`manage.py seed_demo`: a demo shop with a campaign in each phase of its life.
 
+Open, upcoming and closed (minimum reached); in production; collecting balances (some paid);
+shipping (some orders out, with tracking numbers); completed; failed (refunds to send, and sent).
 Idempotent: when the demo shop exists it changes nothing and prints the logins again.
-Orders go through the real services, so counters and amounts are what a buyer would make.
+Everything goes through the real services, with orders placed in the past (`now=`), so counters,
+amounts, ledgers and timelines are what buyers and the seller would have made.
 """
 
 from datetime import timedelta
@@ -19,8 +22,13 @@ from campaigns.images import add_campaign_image
 from campaigns.models import Campaign, Shop
 from campaigns.phones import to_e164
 from campaigns.services.vendors import add_quote, choose_quote, save_vendor
+from orders.decisions import start_production
+from orders.fulfilment import complete_order, mark_shipped
 from orders.services import Buyer, LineRequest, place_order
+from payments.decisions import finish_production
+from payments.ledger import amount_paid, payment_due
 from payments.models import PaymentAccount
+from payments.refunds import fail_campaign, mark_refund_sent
 from payments.services import submit_payment, verify_payment
 
 SHOP_SLUG = "demo"
@@ -157,6 +165,122 @@ class Command(BaseCommand):
             colours=["#d9480f"],
         )
         self.orders(pins, now - timedelta(days=15), confirm=len(BUYERS), review=0, notes=[""])
+        self.later_phases(shop, now)
+
+    def later_phases(self, shop, now):
+        """Campaigns past their window, each taken as far as its phase by the seller's
+        decisions: production, balances, shipping, completion, and one that failed."""
+        seller = shop.owner
+
+        def closed_campaign(slug, title, description, *, days_ago, colour, **fields):
+            fields.setdefault("min_quantity", 6)
+            fields.setdefault("production_days", 14)
+            return self.campaign(
+                shop,
+                slug=slug,
+                title=title,
+                description=description,
+                opens_at=now - timedelta(days=days_ago + 14),
+                closes_at=now - timedelta(days=days_ago),
+                variants=[("Standard", fields.pop("price"), None)],
+                colours=[colour],
+                **fields,
+            )
+
+        stand = closed_campaign(
+            "teak-phone-stand",
+            "Teak phone stand",
+            "Carved from offcuts of a Jepara furniture workshop.",
+            days_ago=6,
+            colour="#8a5a2b",
+            price=95_000,
+        )
+        self.orders(stand, stand.opens_at + timedelta(days=1), confirm=5, buyers=5)
+        start_production(campaign=stand, actor=seller, now=now)
+
+        cap = closed_campaign(
+            "embroidered-cap",
+            "Embroidered cap",
+            "Cotton twill cap with a hand-embroidered Garuda.",
+            days_ago=25,
+            colour="#1f6f5c",
+            price=120_000,
+        )
+        self.orders(cap, cap.opens_at + timedelta(days=1), confirm=6, buyers=6)
+        start_production(campaign=cap, actor=seller, now=now)
+        finish_production(campaign=cap, actor=seller, now=now)
+        for order in cap.orders.order_by("created_at")[:3]:
+            self.pay(order, seller)
+
+        # Paid in full up front: production's end leaves every order paid, ready to ship.
+        scarf = closed_campaign(
+            "batik-scarf",
+            "Batik tulis silk scarf",
+            "Hand-drawn batik from Pekalongan, 90 × 90 cm.",
+            days_ago=30,
+            colour="#7b2d43",
+            price=280_000,
+            deposit_rule=Campaign.DepositRule.FULL,
+        )
+        self.orders(scarf, scarf.opens_at + timedelta(days=1), confirm=6, buyers=6)
+        start_production(campaign=scarf, actor=seller, now=now)
+        finish_production(campaign=scarf, actor=seller, now=now)
+        for n, order in enumerate(scarf.orders.order_by("created_at")[:3]):
+            mark_shipped(
+                order=order, carrier="JNE", tracking_number=f"JNE00{4410 + n}7720", actor=seller
+            )
+
+        mug = closed_campaign(
+            "ceramic-mug",
+            "Ceramic mug, speckled glaze",
+            "Thrown by hand in Kasongan; each one a little different.",
+            days_ago=60,
+            colour="#a3a380",
+            price=75_000,
+            min_quantity=4,
+            deposit_rule=Campaign.DepositRule.FULL,
+        )
+        self.orders(mug, mug.opens_at + timedelta(days=1), confirm=4, buyers=4)
+        start_production(campaign=mug, actor=seller, now=now)
+        finish_production(campaign=mug, actor=seller, now=now)
+        for n, order in enumerate(mug.orders.order_by("created_at")):
+            mark_shipped(
+                order=order, carrier="SiCepat", tracking_number=f"SCP55{n}01882", actor=seller
+            )
+            complete_order(order=order, actor=seller)
+
+        notebook = closed_campaign(
+            "leather-notebook",
+            "Leather notebook with initials",
+            "Vegetable-tanned cover from Garut, refillable A5 paper.",
+            days_ago=4,
+            colour="#5c4033",
+            price=210_000,
+            min_quantity=30,
+            note_prompt="Initials to stamp (up to 3 letters)",
+        )
+        self.orders(
+            notebook, notebook.opens_at + timedelta(days=1), confirm=4, buyers=5, notes=["S.R."]
+        )
+        stopped = fail_campaign(
+            campaign=notebook,
+            actor=seller,
+            reason="The minimum of 30 notebooks was not reached; every payment is refunded.",
+        )
+        for n, refund in enumerate(stopped.refunds[:2]):
+            mark_refund_sent(refund=refund, reference=f"BCA-RF-2026{n:04d}", actor=seller)
+
+    def pay(self, order, seller):
+        """The buyer pays what the order waits for now, and the seller verifies it."""
+        due = payment_due(order, paid=amount_paid(order))
+        payment = submit_payment(
+            order=order,
+            amount=due.to_send,
+            sender_name=order.buyer_name,
+            sender_bank="BCA",
+            proof_upload=proof(order.code),
+        )
+        verify_payment(payment=payment, amount_received=payment.amount, actor=seller)
 
     def campaign(self, shop, *, variants, colours, **fields):
         campaign = Campaign.objects.create(shop=shop, status=Campaign.Status.PUBLISHED, **fields)
@@ -170,12 +294,13 @@ class Command(BaseCommand):
             )
         return campaign
 
-    def orders(self, campaign, placed_at, *, confirm, review, notes):
-        """Place one order per demo buyer; the first `confirm` pay their deposit and the seller
-        verifies it, the next `review` have a payment waiting for review."""
+    def orders(self, campaign, placed_at, *, confirm, review=0, notes=("",), buyers=None):
+        """Place one order per demo buyer (the first `buyers`, all by default); the first
+        `confirm` pay their deposit and the seller verifies it, the next `review` have a payment
+        waiting for review."""
         seller = campaign.shop.owner
         variants = list(campaign.variants.all())
-        for i, (name, phone, address) in enumerate(BUYERS):
+        for i, (name, phone, address) in enumerate(BUYERS[: buyers or len(BUYERS)]):
             variant = variants[i % len(variants)]
             order = place_order(
                 campaign=campaign,
@@ -190,7 +315,7 @@ class Command(BaseCommand):
                     amount=order.deposit_amount + order.transfer_code,
                     sender_name=name,
                     sender_bank="BCA",
-                    proof_upload=picture(f"Transfer {order.code}", "#64748b"),
+                    proof_upload=proof(order.code),
                 )
             if i < confirm:
                 verify_payment(payment=payment, amount_received=payment.amount, actor=seller)
@@ -198,11 +323,20 @@ class Command(BaseCommand):
 
 def picture(title: str, colour: str) -> SimpleUploadedFile:
     """A plain product card drawn with Pillow, so the demo needs no files from anywhere."""
-    image = Image.new("RGB", (1200, 1200), colour)
+    image = Image.new("RGB", (800, 800), colour)
     draw = ImageDraw.Draw(image)
-    draw.rounded_rectangle((250, 380, 950, 1050), radius=60, outline="white", width=24)
-    draw.arc((420, 180, 780, 560), start=180, end=360, fill="white", width=24)
-    draw.text((600, 715), title, fill="white", anchor="mm", font=ImageFont.load_default(size=56))
+    draw.rounded_rectangle((167, 253, 633, 700), radius=40, outline="white", width=16)
+    draw.arc((280, 120, 520, 373), start=180, end=360, fill="white", width=16)
+    draw.text((400, 477), title, fill="white", anchor="mm", font=ImageFont.load_default(size=38))
     buffer = BytesIO()
     image.save(buffer, "PNG")
     return SimpleUploadedFile("demo.png", buffer.getvalue(), content_type="image/png")
+
+
+def proof(code: str) -> SimpleUploadedFile:
+    """A small "screenshot" of a transfer: the seed sends dozens, and encoding is its cost."""
+    image = Image.new("RGB", (240, 400), "#64748b")
+    ImageDraw.Draw(image).text((120, 200), f"Transfer {code}", fill="white", anchor="mm")
+    buffer = BytesIO()
+    image.save(buffer, "PNG")
+    return SimpleUploadedFile("proof.png", buffer.getvalue(), content_type="image/png")

@@ -1,0 +1,56 @@
+"""Running a service on each object an admin action selected, and telling staff how it went.
+
+Each object is one call of the service (one transaction each), so one refusal leaves the others
+done; every refusal is reported by name with the service's own sentence, never as a 500.
+"""
+
+from collections.abc import Callable, Iterable
+
+from django.contrib import messages
+from django.utils.translation import gettext as _
+
+from campaigns.transitions import CampaignMoveNotAllowed
+from orders.decisions import DecisionRefused
+from orders.exceptions import OrderRefused, TransitionNotAllowed
+from payments.exceptions import PaymentRefused
+
+# What the services raise when the rules say no; anything else is a bug and should be loud.
+REFUSALS = (
+    PaymentRefused,
+    OrderRefused,
+    DecisionRefused,
+    TransitionNotAllowed,
+    CampaignMoveNotAllowed,
+)
+
+
+def refusal_text(error: Exception) -> str:
+    return str(getattr(error, "message", None) or error)
+
+
+def act_on_each(
+    modeladmin,
+    request,
+    objects: Iterable,
+    act: Callable,
+    *,
+    name: Callable[[object], str],
+    done: Callable[[int], str],
+) -> int:
+    """Call `act(obj)` for each object; report each refusal and then how many were done
+    (`done(count)` is the sentence). Returns how many were done."""
+    count = 0
+    for obj in objects:
+        try:
+            act(obj)
+        except REFUSALS as error:
+            modeladmin.message_user(
+                request,
+                _("%(name)s: %(reason)s") % {"name": name(obj), "reason": refusal_text(error)},
+                messages.WARNING,
+            )
+        else:
+            count += 1
+    if count:
+        modeladmin.message_user(request, done(count), messages.SUCCESS)
+    return count
