@@ -13,6 +13,7 @@ from campaigns.models import (
     Vendor,
     VendorQuote,
 )
+from openpo.admin_tools import ReadOnlyInline
 
 # Set by the seller's revision of the estimates (with its event and the buyers' email); shown
 # read-only when the model has them (the announcements work adds them).
@@ -68,26 +69,12 @@ class VendorQuoteInline(admin.TabularInline):
         return super().get_queryset(request).select_related("vendor")
 
 
-class CampaignEventInline(admin.TabularInline):
+class CampaignEventInline(ReadOnlyInline):
     """The campaign's timeline, read-only: events are written by services, never edited."""
 
     model = CampaignEvent
-    extra = 0
     fields = ["created_at", "kind", "from_status", "to_status", "actor", "note"]
-    readonly_fields = fields
-    can_delete = False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    related = ("actor",)
 
 
 @admin.register(Campaign)

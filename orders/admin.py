@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from openpo.admin_actions import act_on_each
+from openpo.admin_tools import ReadOnlyInline, act_on_each
 from orders.models import Order, OrderEvent, OrderLine
 from payments.models import Payment, Refund
 from payments.refunds import cancel_order
@@ -21,30 +21,6 @@ FULFILMENT_FIELDS = ["carrier", "tracking_number", "shipped_at", "received_at"]
 def fulfilment_fields() -> list[str]:
     names = {field.name for field in Order._meta.get_fields()}
     return [name for name in FULFILMENT_FIELDS if name in names]
-
-
-class ReadOnlyInline(admin.TabularInline):
-    """Rows written by services: shown, never added, changed or deleted here."""
-
-    extra = 0
-    can_delete = False
-    related = ()
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        return queryset.select_related(*self.related) if self.related else queryset
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class OrderLineInline(ReadOnlyInline):

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from openpo.admin_actions import act_on_each
+from openpo.admin_tools import ViewOnly, act_on_each
 from payments.models import Payment, PaymentAccount, Refund
 from payments.services import verify_payment
 
@@ -16,7 +16,7 @@ class PaymentAccountAdmin(admin.ModelAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(ViewOnly, admin.ModelAdmin):
     """Read-only: payments are reviewed through payments.services (the dashboard, or the action
     here), so the order moves and the timeline records who did it. Proof pictures are not
     shown here."""
@@ -42,15 +42,6 @@ class PaymentAdmin(admin.ModelAdmin):
         "created_at",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_review_permission(self, request) -> bool:
         # The form stays read-only; reviewing is a service call, allowed to who may change payments.
@@ -80,7 +71,7 @@ class PaymentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Refund)
-class RefundAdmin(admin.ModelAdmin):
+class RefundAdmin(ViewOnly, admin.ModelAdmin):
     """Read-only: refunds are asked for by cancellations and marked sent on the shop's dashboard,
     through payments/refunds.py, so the ledger, the timeline and the buyer's email follow."""
 
@@ -103,12 +94,3 @@ class RefundAdmin(admin.ModelAdmin):
         "sent_by",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,4 +1,5 @@
-"""Running a service on each object an admin action selected, and telling staff how it went.
+"""Shared pieces of the staff admin: read-only views of what services write, and running a
+service on each object an admin action selected, telling staff how it went.
 
 Each object is one call of the service (one transaction each), so one refusal leaves the others
 done; every refusal is reported by name with the service's own sentence, never as a 500.
@@ -6,13 +7,40 @@ done; every refusal is reported by name with the service's own sentence, never a
 
 from collections.abc import Callable, Iterable
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 
 from campaigns.transitions import CampaignMoveNotAllowed
 from orders.decisions import DecisionRefused
 from orders.exceptions import OrderRefused, TransitionNotAllowed
 from payments.exceptions import PaymentRefused
+
+
+class ViewOnly:
+    """Rows written by services: shown, never added, changed or deleted from the admin."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(ViewOnly, admin.TabularInline):
+    extra = 0
+    can_delete = False
+    related = ()
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset.select_related(*self.related) if self.related else queryset
+
 
 # What the services raise when the rules say no; anything else is a bug and should be loud.
 REFUSALS = (
