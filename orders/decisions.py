@@ -106,6 +106,7 @@ def start_production(
         )
         for order in orders:
             _join(order, actor=actor)
+            emails.production_started(order)
     campaign.status = locked.status
     return locked
 
@@ -286,6 +287,7 @@ def extend_window(
             actor=actor,
             note=note,
         )
+        emails.window_extended(locked, closes_at)
     campaign.closes_at = locked.closes_at
     return locked
 

@@ -1,11 +1,12 @@
 """What buyers are told by email about their order; each sends after the transaction commits."""
 
 from collections.abc import Callable
+from datetime import datetime
 from decimal import Decimal
 
 from django.utils import translation
 
-from campaigns.clock import shop_time
+from campaigns.clock import shop_day, shop_time
 from campaigns.models import Campaign
 from campaigns.money import format_money
 from campaigns.notify import absolute, email_after_commit
@@ -121,3 +122,20 @@ def email_campaign_buyers(
             | extra(latest.language),
         )
     return len(buyers)
+
+
+def production_started(order: Order) -> None:
+    send_to_buyer(
+        order,
+        "production_started",
+        ends_on=shop_day(order.campaign.current_production_ends_on, order.language),
+        owes_balance="yes" if order.balance_amount else "",
+    )
+
+
+def window_extended(campaign: Campaign, closes_at: datetime) -> int:
+    return email_campaign_buyers(
+        campaign,
+        "window_extended",
+        lambda language: {"closes": shop_time(campaign.shop, closes_at, language)},
+    )

@@ -633,3 +633,40 @@ def test_only_a_published_campaigns_window_is_extended(shop, seller, status):
 
 def _jakarta(moment: datetime) -> str:
     return date_format(timezone.localtime(moment, ZoneInfo("Asia/Jakarta")), "j M Y, H:i T")
+
+
+# --- buyers are told -----------------------------------------------------------------------------
+
+
+def test_starting_production_emails_each_confirmed_buyer(
+    scarf, seller, django_capture_on_commit_callbacks
+):
+    # given three confirmed units and one order still waiting for its deposit
+    confirmed = [confirmed_order(scarf, buyer=make_buyer(n)) for n in (1, 2, 3)]
+    make_order(scarf, buyer=make_buyer(4))
+    close_window(scarf)
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        start_production(campaign=scarf, actor=seller)
+    # then each confirmed buyer hears that production started, and only they do
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(o.buyer_email for o in confirmed)
+    email = mail.outbox[0]
+    assert "production has started" in email.subject
+    assert "The balance (Rp 75.000) will be due once production finishes" in email.body
+
+
+def test_extending_the_window_tells_every_buyer_the_new_close(
+    scarf, seller, django_capture_on_commit_callbacks
+):
+    # given two buyers, one of them with two orders
+    confirmed_order(scarf, buyer=make_buyer(1))
+    make_order(scarf, buyer=make_buyer(1))
+    make_order(scarf, buyer=make_buyer(2))
+    close_window(scarf, ago=timedelta(days=1))
+    new_close = (timezone.now() + timedelta(days=5)).replace(microsecond=0)
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        extend_window(campaign=scarf, closes_at=new_close, actor=seller)
+    # then one email per buyer, naming the new close
+    assert sorted(m.to[0] for m in mail.outbox) == ["buyer1@example.com", "buyer2@example.com"]
+    assert _jakarta(new_close) in mail.outbox[0].subject
