@@ -17,12 +17,8 @@ from openpo.admin_tools import ReadOnlyInline
 
 # Set by the seller's revision of the estimates (with its event and the buyers' email); shown
 # read-only when the model has them (the announcements work adds them).
+# Revised estimates are written with their reason and emails by orders/revisions.py.
 REVISION_FIELDS = ["revised_production_ends_on", "revised_ships_on", "revision_reason"]
-
-
-def revision_fields() -> list[str]:
-    names = {field.name for field in Campaign._meta.get_fields()}
-    return [name for name in REVISION_FIELDS if name in names]
 
 
 @admin.register(Shop)
@@ -101,7 +97,7 @@ class CampaignAdmin(admin.ModelAdmin):
     inlines = [VariantInline, CampaignImageInline, VendorQuoteInline, CampaignEventInline]
 
     def get_readonly_fields(self, request, obj=None):
-        return [*self.readonly_fields, *revision_fields()]
+        return [*self.readonly_fields, *REVISION_FIELDS]
 
     @admin.display(description=_("phase"))
     def phase_display(self, campaign: Campaign) -> str:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from campaigns.transitions import CampaignMoveNotAllowed
 from orders.decisions import DecisionRefused
 from orders.exceptions import OrderRefused, TransitionNotAllowed
+from orders.fulfilment import ShippingRefused
 from payments.exceptions import PaymentRefused
 
 
@@ -44,6 +45,7 @@ class ReadOnlyInline(ViewOnly, admin.TabularInline):
 
 # What the services raise when the rules say no; anything else is a bug and should be loud.
 REFUSALS = (
+    ShippingRefused,
     PaymentRefused,
     OrderRefused,
     DecisionRefused,

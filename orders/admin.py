@@ -3,10 +3,13 @@ move only through the services (orders.transitions, payments.refunds, the ledger
 actions here call with the staff member as the actor."""
 
 from django.contrib import admin
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from openpo.admin_tools import ReadOnlyInline, act_on_each
+from orders.fulfilment import mark_shipped
 from orders.models import Order, OrderEvent, OrderLine
 from payments.models import Payment, Refund
 from payments.refunds import cancel_order
@@ -15,12 +18,8 @@ from payments.refunds import cancel_order
 STAFF_CANCEL_REASON = "Cancelled by staff"
 # Written by orders/fulfilment.py when the order leaves the shop; shown read-only when the
 # model has them (the shipping work adds them).
+# Written by orders/fulfilment.py (with the emails and the campaign's moves), never by hand.
 FULFILMENT_FIELDS = ["carrier", "tracking_number", "shipped_at", "received_at"]
-
-
-def fulfilment_fields() -> list[str]:
-    names = {field.name for field in Order._meta.get_fields()}
-    return [name for name in FULFILMENT_FIELDS if name in names]
 
 
 class OrderLineInline(ReadOnlyInline):
@@ -113,13 +112,13 @@ class OrderAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     inlines = [OrderLineInline, PaymentInline, RefundInline, OrderEventInline]
-    actions = ["cancel_and_refund"]
+    actions = ["cancel_and_refund", "ship"]
 
     def get_fields(self, request, obj=None):
-        return [*self.fields, *fulfilment_fields()]
+        return [*self.fields, *FULFILMENT_FIELDS]
 
     def get_readonly_fields(self, request, obj=None):
-        return [*self.readonly_fields, *fulfilment_fields()]
+        return [*self.readonly_fields, *FULFILMENT_FIELDS]
 
     def has_add_permission(self, request):
         return False
@@ -158,3 +157,40 @@ class OrderAdmin(admin.ModelAdmin):
                 % {"refunds": len(refunds)}
             ),
         )
+
+    @admin.action(description=_("Mark selected orders shipped"), permissions=["change"])
+    def ship(self, request, queryset):
+        """First a page asking each order's carrier and tracking number, then mark_shipped."""
+        orders = list(queryset.select_related("campaign").order_by("pk"))
+        if "apply" not in request.POST:
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Mark orders shipped"),
+                "orders": orders,
+                "opts": self.model._meta,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/orders/order/ship.html", context)
+
+        def ship(order):
+            mark_shipped(
+                order=order,
+                carrier=request.POST.get(f"carrier-{order.pk}", ""),
+                tracking_number=request.POST.get(f"tracking-{order.pk}", ""),
+                actor=request.user,
+            )
+
+        act_on_each(
+            self,
+            request,
+            orders,
+            ship,
+            name=lambda order: order.code,
+            done=lambda count: (
+                ngettext(
+                    "%(count)d order marked shipped.", "%(count)d orders marked shipped.", count
+                )
+                % {"count": count}
+            ),
+        )
+        return None

@@ -16,6 +16,7 @@ from payments.models import Payment, PaymentAccount, Refund
 from payments.refunds import cancel_order
 from payments.services import verify_payment
 from tests.factories import make_campaign, make_many_orders, make_order, payment_in_review
+from tests.orders.production import paid_orders
 
 
 @pytest.fixture
@@ -421,3 +422,36 @@ def test_changelist_query_count_is_the_same_for_2_and_20_rows(
     with django_assert_num_queries(len(two)):
         response = staff_client.get(url)
     assert response.context["cl"].result_count >= 20
+
+
+def test_staff_ship_orders_with_their_tracking_numbers_through_the_shipping_service(
+    staff_client, shop
+):
+    # given a paid order ready to ship and one still waiting for its deposit
+    pins = make_campaign(shop, capacity=None, min_quantity=1, deposit_rule="full")
+    pending = make_order(pins)
+    (paid,) = paid_orders(pins, 1)
+    url = reverse("admin:orders_order_changelist")
+    selected = {"action": "ship", "_selected_action": [paid.pk, pending.pk]}
+
+    # when staff choose the action, they are asked each order's carrier and tracking number
+    asked = staff_client.post(url, selected)
+    assert asked.status_code == 200
+    assert f"tracking-{paid.pk}" in asked.content.decode()
+    assert Order.objects.get(pk=paid.pk).status == Order.Status.PAID
+
+    # and when they give them
+    response = staff_client.post(
+        url,
+        {**selected, "apply": "1", f"carrier-{paid.pk}": "JNE", f"tracking-{paid.pk}": "JX123"},
+        follow=True,
+    )
+
+    # then the paid order is shipped by the service, with staff as the actor
+    paid.refresh_from_db()
+    assert (paid.status, paid.carrier, paid.tracking_number) == ("shipped", "JNE", "JX123")
+    assert paid.events.last().actor.username == "staff"
+    # and the pending one is named, not shipped, not a crash
+    page = response.content.decode()
+    assert pending.code in page and "1 order marked shipped." in page
+    assert Order.objects.get(pk=pending.pk).status == Order.Status.PENDING
