@@ -184,4 +184,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # One line per email sent is noise; failed tasks still log at WARNING and above.
+    "loggers": {"django.tasks": {"level": "WARNING"}},
 }
