@@ -51,6 +51,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF, whose process_view reads the body: too large a body is refused unread.
+    "openpo.uploads.RequestSizeMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -89,6 +91,26 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
+
+# Rate limits count in this cache; several app hosts must share one (Redis) for the counts
+# to hold across them.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# Per client address, "count/seconds" (openpo/ratelimit.py).
+ORDER_RATE = env.str("ORDER_RATE", default="20/600")
+PROOF_RATE = env.str("PROOF_RATE", default="10/600")
+# How many proxies of our own stand in front of the app and append to X-Forwarded-For; 0 trusts
+# none of it and counts REMOTE_ADDR.
+TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=0)
+
+# Hostile bodies (openpo/uploads.py): form fields other than files at most 1 MB in all, files
+# over 1 MB spooled to disk, and each file cut off just past the 10 MB picture limit.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "openpo.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

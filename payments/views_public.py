@@ -3,11 +3,14 @@
 Both are reached only through the order's secret link (DESIGN.md, Buyer access and privacy).
 """
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from openpo.ratelimit import allow_rate
 from orders.views.public import buyer_order, render_order_page
 from payments import selectors
 from payments.exceptions import InvalidAmount, InvalidProof, PaymentRefused
@@ -26,7 +29,13 @@ def pay(request, token):
     order = buyer_order(token)
     form = PaymentForm(request.POST, request.FILES, currency=order.currency)
     status = 400
-    if form.is_valid():
+    if not allow_rate(request, "proof", settings.PROOF_RATE):
+        form.full_clean()
+        form.add_error(
+            None, _("Too many payment proofs from your connection; try again in a few minutes.")
+        )
+        status = 429
+    elif form.is_valid():
         try:
             submit_payment(order=order, **form.submission())
         except PaymentRefused as refusal:

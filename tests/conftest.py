@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.db import connection
 
 from tests.factories import make_buyer, make_campaign, make_order, make_shop, past_deadline
@@ -8,6 +9,14 @@ from tests.factories import make_buyer, make_campaign, make_order, make_shop, pa
 def fast_password_hashing(settings):
     # Real hashing takes ~0.3 s per user by design; tests make many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate-limit counts start at zero in every test, so no test runs into another's."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

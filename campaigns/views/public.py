@@ -1,9 +1,12 @@
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from campaigns import selectors
 from campaigns.models import Campaign, Shop
+from openpo.ratelimit import allow_rate
 from orders.exceptions import OrderRefused
 from orders.forms import OrderForm
 from orders.services import expire_overdue, place_order
@@ -36,7 +39,14 @@ def campaign_detail(request, shop_slug, campaign_slug):
     status = 200
     if request.method == "POST":
         form = OrderForm(request.POST, campaign=campaign)
-        if form.is_valid():
+        if not allow_rate(request, "order", settings.ORDER_RATE):
+            # The form comes back as typed, with nothing ordered.
+            form.full_clean()
+            form.add_error(
+                None, _("Too many orders from your connection; try again in a few minutes.")
+            )
+            status = 429
+        elif form.is_valid():
             try:
                 order = place_order(
                     campaign=campaign,
