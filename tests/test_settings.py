@@ -93,3 +93,20 @@ def test_postgresql_keeps_connections_open_across_requests():
     assert engine == "django.db.backends.postgresql"
     assert int(conn_max_age) > 0
     assert health_checks == "True"
+
+
+def test_the_media_storage_backend_and_its_options_come_from_the_environment():
+    # when
+    result = run(
+        [
+            "-c",
+            "import django; django.setup(); from django.core.files.storage import storages; "
+            "s = storages['default']; print(type(s).__name__, s.location)",
+        ],
+        **PRODUCTION,
+        MEDIA_STORAGE="django.core.files.storage.FileSystemStorage",
+        MEDIA_STORAGE_OPTIONS='{"location": "/srv/openpo-media"}',
+    )
+    # then
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["FileSystemStorage", "/srv/openpo-media"]
