@@ -20,7 +20,7 @@ from orders.exceptions import (
     LimitExceeded,
     SoldOut,
 )
-from orders.models import Order, OrderEvent, OrderLine
+from orders.models import Order, OrderEvent, OrderLine, new_code
 from orders.stock import take_units
 from orders.transitions import move_order
 
@@ -89,7 +89,7 @@ def place_order(
             # After take_units: the campaign row is locked until commit, so this buyer's
             # concurrent orders are counted one after the other, not side by side.
             _check_buyer_cap(campaign, buyer, units)
-            order = Order.objects.create(
+            order = _insert_with_fresh_code(
                 campaign=campaign,
                 idempotency_key=idempotency_key,
                 buyer_name=buyer.name,
@@ -184,6 +184,27 @@ def _overdue(now: datetime):
     return Order.objects.filter(status=Order.Status.PENDING, deposit_due_at__lt=now).exclude(
         payments__status="submitted"
     )
+
+
+CODE_ATTEMPTS = 5
+
+
+def _insert_with_fresh_code(**fields) -> Order:
+    """Insert the order under a random short code, drawing again on the rare clash.
+
+    Seven characters from 31 leave a one-in-six chance of some clash across 100,000 orders, so
+    a clash is expected over a platform's life; it must cost a retry, not the buyer's order.
+    A clash on the idempotency key instead is left to place_order (it is the same order).
+    """
+    for _attempt in range(CODE_ATTEMPTS):
+        code = new_code()
+        try:
+            with transaction.atomic():
+                return Order.objects.create(code=code, **fields)
+        except IntegrityError:
+            if not Order.objects.filter(code=code).exists():
+                raise
+    raise IntegrityError(f"no free order code after {CODE_ATTEMPTS} draws")
 
 
 def _order_for_key(campaign: Campaign, key: str, buyer: Buyer) -> Order | None:

@@ -422,3 +422,17 @@ def test_a_campaign_stopped_while_the_buyer_was_typing_takes_no_order(open_campa
     open_campaign.refresh_from_db()
     assert open_campaign.reserved == 0
     assert not Order.objects.exists()
+
+
+def test_an_order_code_that_is_already_taken_is_drawn_again(open_campaign, monkeypatch):
+    # given an existing order, and a code generator that first repeats its code
+    first = make_order(open_campaign, quantity=1, note="x")
+    codes = iter([first.code, "ZZZZ999"])
+    monkeypatch.setattr("orders.services.new_code", lambda: next(codes))
+    # when another buyer orders
+    second = make_order(open_campaign, quantity=1, note="y")
+    # then they get their order under a fresh code
+    assert second.code == "ZZZZ999"
+    assert Order.objects.count() == 2
+    open_campaign.refresh_from_db()
+    assert open_campaign.reserved == 2
