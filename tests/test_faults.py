@@ -183,6 +183,8 @@ def test_worker_killed_mid_rush_loses_no_acknowledged_order_and_half_writes_none
         c.execute(f'CREATE DATABASE "{db}"')
     try:
         rush_mod.manage(env, "migrate", "--no-input", "-v0")
+        # Production settings serve hashed static files from the manifest (staticfiles/).
+        rush_mod.manage(env, "collectstatic", "--no-input", "-v0")
         setup = rush_mod.SETUP % {"shop": "faults", "campaign": "rush", "capacity": CAPACITY}
         rush_mod.manage(env, "shell", "-c", setup)
         port = rush_mod.free_port()
