@@ -56,8 +56,11 @@ def configure(db: str):
     sys.path.insert(0, str(ROOT))
     os.chdir(ROOT)
     import django
+    from django.core.management import call_command
 
     django.setup()
+    # DEBUG off serves hashed static files from the manifest; a fresh clone has none yet.
+    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def fill(campaign, count: int, prefix: int) -> None:
