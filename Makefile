@@ -17,7 +17,7 @@ PORT ?= 8000
 # DATABASE_URL says otherwise.
 export DEBUG ?= true
 
-.PHONY: run serve test lint install clean
+.PHONY: run serve test lint install messages catalogue clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: OpenPO needs Python 3.12 or newer (python3.13 or python3.12), and none was found." >&2; exit 1; }
@@ -27,7 +27,20 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: $(STAMP)
+# Translations: every locale/<lang>/LC_MESSAGES/django.po compiled to its .mo (Babel, pure Python:
+# no system gettext needed to run the app). Edit the .po, never the .mo (not committed).
+MO := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel -q compile --input-file $< --output-file $@
+
+messages: $(MO)
+
+# After changing user-facing strings: refresh the catalogues (needs GNU gettext's xgettext), then
+# translate what is new or fuzzy; tests/test_translations.py fails until every string is done.
+catalogue: $(STAMP)
+	$(BIN)/python manage.py makemessages --all --ignore=tests --ignore=bench --ignore=var
+
+run: messages
 	@mkdir -p var
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
@@ -43,7 +56,7 @@ run: $(STAMP)
 # DATABASE_URL in the environment (README, Deploying).
 WORKERS ?= 4
 serve: export DEBUG = false
-serve: $(STAMP)
+serve: messages
 	$(BIN)/python manage.py collectstatic --no-input -v0
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/gunicorn openpo.wsgi --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile -
@@ -52,7 +65,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint
+test: lint messages
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 

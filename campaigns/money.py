@@ -6,18 +6,26 @@ rule to the campaign, and both `orders` and `payments` need it.
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from babel import Locale
+from babel.numbers import format_currency
+
 # Currencies shown and rounded without a minor unit. IDR has cents on paper but none in practice.
 ZERO_DECIMAL = frozenset({"IDR", "JPY", "KRW", "VND", "CLP", "ISK", "HUF", "TWD"})
 
-# symbol, thousands separator, decimal separator
-_STYLE = {
-    "IDR": ("Rp", ".", ","),
-    "MYR": ("RM", ",", "."),
-    "SGD": ("S$", ",", "."),
-    "USD": ("US$", ",", "."),
-    "EUR": ("€", ".", ","),
-    "JPY": ("¥", ",", "."),
+# Each currency is written the way its own country writes it, whoever reads the page: a Jakarta
+# shop's prices read "Rp 150.000" in English too. Patterns and symbols come from CLDR (Babel).
+_HOME_LOCALE = {
+    "IDR": "id_ID",
+    "MYR": "ms_MY",
+    "SGD": "en_SG",
+    "USD": "en_US",
+    "EUR": "de_DE",
+    "JPY": "ja_JP",
 }
+# Indonesian sellers and banks put a space after "Rp", which CLDR leaves out; a code with no
+# symbol (a currency staff set by hand) reads better with one too.
+_PATTERN = {"IDR": "¤ #,##0"}
+_UNKNOWN_PATTERN = "¤ #,##0.00"
 
 ONE = Decimal(1)
 CENT = Decimal("0.01")
@@ -58,11 +66,17 @@ def split_deposit(
 
 
 def format_money(amount: Decimal, currency: str) -> str:
-    """`Rp 150.000`, `US$ 12.50`: the currency's symbol and separators, no trailing noise."""
-    symbol, thousands, decimal_sep = _STYLE.get(currency, (currency, ",", "."))
+    """`Rp 150.000`, `$12.50`, `1.234,50 €`: the currency's own symbol, separators and decimals."""
     amount = quantize(Decimal(amount), currency)
-    sign = "-" if amount < 0 else ""
-    whole, _, fraction = f"{abs(amount):f}".partition(".")
-    grouped = f"{int(whole):,}".replace(",", thousands)
-    text = f"{grouped}{decimal_sep}{fraction}" if fraction else grouped
-    return f"{sign}{symbol} {text}"
+    locale = _HOME_LOCALE.get(currency)
+    if currency in _PATTERN:
+        pattern = _PATTERN[currency]
+    elif locale is None:
+        pattern = _UNKNOWN_PATTERN
+    else:
+        pattern = Locale.parse(locale).currency_formats["standard"].pattern
+    if currency in ZERO_DECIMAL:
+        pattern = pattern.replace(".00", "")
+    return format_currency(
+        amount, currency, format=pattern, locale=locale or "en", currency_digits=False
+    )

@@ -112,12 +112,15 @@ def test_percent_deposit_of_a_whole_rupiah_order_is_whole_rupiah(subtotal, perce
         (Decimal(1250000), "IDR", "Rp 1.250.000"),
         (Decimal("150000.00"), "IDR", "Rp 150.000"),
         (Decimal(500), "IDR", "Rp 500"),
-        (Decimal("12.5"), "USD", "US$ 12.50"),
-        (Decimal("1234567.891"), "USD", "US$ 1,234,567.89"),
         (Decimal("-75000"), "IDR", "-Rp 75.000"),
+        (Decimal("12.5"), "USD", "$12.50"),
+        (Decimal("1234567.891"), "USD", "$1,234,567.89"),
+        (Decimal("1234.5"), "EUR", "1.234,50\xa0€"),
+        (Decimal("99.9"), "MYR", "RM99.90"),
+        (Decimal("1500"), "JPY", "￥1,500"),
     ],
 )
-def test_amounts_are_shown_with_the_currency_symbol_and_its_separators(amount, currency, shown):
+def test_amounts_are_shown_by_their_own_currency_rules(amount, currency, shown):
     assert format_money(amount, currency) == shown
 
 
