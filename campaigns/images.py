@@ -20,6 +20,9 @@ MAX_PIXELS = 40_000_000
 ALLOWED_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
 DISPLAY_SIZE = (1600, 1600)
 THUMBNAIL_SIZE = (640, 640)
+# Link previews (WhatsApp, Instagram, Facebook, X) crop to about 1.91:1 and WhatsApp shows
+# JPEG reliably where WebP is hit and miss.
+SHARE_CARD_SIZE = (1200, 630)
 
 
 def open_upload(upload) -> Image.Image:
@@ -44,20 +47,31 @@ def encode(image: Image.Image, box: tuple[int, int]) -> ContentFile:
     """A WebP copy fitting in `box`, under a random name."""
     copy = image.copy()
     copy.thumbnail(box)
+    return _save(copy, "WEBP", "webp")
+
+
+def share_card(image: Image.Image) -> ContentFile:
+    """A JPEG filling SHARE_CARD_SIZE, cropped around the centre: the link preview picture."""
+    return _save(ImageOps.fit(image, SHARE_CARD_SIZE), "JPEG", "jpg")
+
+
+def _save(image: Image.Image, format: str, extension: str) -> ContentFile:
     buffer = BytesIO()
-    copy.save(buffer, "WEBP", quality=82)
-    return ContentFile(buffer.getvalue(), name=f"{secrets.token_hex(16)}.webp")
+    image.save(buffer, format, quality=82)
+    return ContentFile(buffer.getvalue(), name=f"{secrets.token_hex(16)}.{extension}")
 
 
 @transaction.atomic
 def add_campaign_image(*, campaign: Campaign, upload, alt: str = "") -> CampaignImage:
-    """Store a campaign photo and its thumbnail, made once here rather than on every view."""
+    """Store a campaign photo, its thumbnail and share card, made once here rather than on every
+    view."""
     image = open_upload(upload)
     position = campaign.images.count()
     return CampaignImage.objects.create(
         campaign=campaign,
         image=encode(image, DISPLAY_SIZE),
         thumbnail=encode(image, THUMBNAIL_SIZE),
+        share_card=share_card(image),
         alt=alt,
         position=position,
     )

@@ -410,6 +410,10 @@ class CampaignImage(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="images")
     image = models.ImageField(_("image"), upload_to=campaign_image_path)
     thumbnail = models.ImageField(_("thumbnail"), upload_to=campaign_image_path, editable=False)
+    # Blank for photos stored before share cards existed: the page then offers the photo itself.
+    share_card = models.ImageField(
+        _("share card"), upload_to=campaign_image_path, editable=False, blank=True
+    )
     alt = models.CharField(_("description for screen readers"), max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 

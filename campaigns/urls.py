@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaigns.views import dashboard, decisions, editor, shop, updates, vendors
+from campaigns.views import dashboard, decisions, editor, history, shop, updates, vendors
 from campaigns.views import public as views
 
 app_name = "campaigns"
@@ -21,6 +21,8 @@ dashboard_patterns = [
     path("<slug:shop_slug>/", dashboard.home, name="home"),
     path(campaign, dashboard.overview, name="campaign"),
     path(f"{campaign}qr.svg", dashboard.qr_code, name="campaign_qr"),
+    path(f"{campaign}poster/", dashboard.poster, name="campaign_poster"),
+    path("<slug:shop_slug>/history/", history.shop_history, name="history"),
     path("<slug:shop_slug>/settings/", shop.shop_settings, name="shop_settings"),
     path("<slug:shop_slug>/members/", shop.members, name="members"),
     path(

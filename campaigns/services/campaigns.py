@@ -381,9 +381,15 @@ def _copy_image(image: CampaignImage, campaign: Campaign) -> None:
     """Copies the files, so deleting one campaign's photo never breaks the other's."""
     try:
         files = {}
-        for field in ("image", "thumbnail"):
-            with getattr(image, field).open("rb") as source:
-                files[field] = ContentFile(source.read(), name=f"{secrets.token_hex(16)}.webp")
+        for field in ("image", "thumbnail", "share_card"):
+            file = getattr(image, field)
+            if not file.name:
+                continue
+            with file.open("rb") as source:
+                extension = file.name.rsplit(".", 1)[-1]
+                files[field] = ContentFile(
+                    source.read(), name=f"{secrets.token_hex(16)}.{extension}"
+                )
     except (FileNotFoundError, ValueError):
         logger.warning("Photo %s of campaign %s has no file; not copied.", image.pk, campaign.pk)
         return
@@ -471,7 +477,7 @@ def describe_photo(*, photo: CampaignImage, alt: str) -> CampaignImage:
 
 def remove_photo(*, photo: CampaignImage) -> None:
     """Delete a photo and, once the deletion is committed, its files."""
-    files = [photo.image, photo.thumbnail]
+    files = [photo.image, photo.thumbnail, photo.share_card]
     with transaction.atomic():
         photo.delete()
         for file in files:

@@ -17,6 +17,12 @@ def money(amount, currency="IDR"):
 
 
 @register.filter
+def absolute_url(url, request):
+    """{{ photo.url|absolute_url:request }} → https://host/media/...: what link previews fetch."""
+    return request.build_absolute_uri(url)
+
+
+@register.filter
 def plain_amount(amount, currency="IDR"):
     """{{ amount|plain_amount:"IDR" }} → 240000: what a banking app accepts when pasted."""
     return f"{quantize(amount, currency):f}"

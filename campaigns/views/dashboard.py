@@ -90,6 +90,20 @@ def render_overview(
 
 
 @seller_view
+def poster(request, shop, campaign_id):
+    """A printable poster: photo, prices, window and a QR code of the public page."""
+    campaign = get_object_or_404(
+        shop.campaigns.prefetch_related("variants", "images"), pk=campaign_id
+    )
+    context = {
+        "shop": shop,
+        "campaign": campaign,
+        "public_url": request.build_absolute_uri(campaign.get_absolute_url()),
+    }
+    return render(request, "dashboard/campaigns/poster.html", context)
+
+
+@seller_view
 def qr_code(request, shop, campaign_id):
     campaign = get_object_or_404(Campaign.objects.filter(shop=shop), pk=campaign_id)
     qr = segno.make(request.build_absolute_uri(campaign.get_absolute_url()), error="m")

@@ -36,6 +36,12 @@ document.addEventListener("click", function (event) {
   });
 });
 
+// Print buttons: <button data-print hidden> shows only where a script can print.
+document.querySelectorAll("[data-print]").forEach(function (button) {
+  button.hidden = false;
+  button.addEventListener("click", function () { window.print(); });
+});
+
 // Formset rows (campaign editor variants): <button data-formset-add="prefix" hidden> appends a
 // copy of <template id="prefix-row-template"> and counts it in prefix-TOTAL_FORMS. Without
 // this script the page already has empty rows to fill.
@@ -56,4 +62,18 @@ document.querySelectorAll("[data-formset-add]").forEach(function (button) {
     var first = rows.lastElementChild.querySelector("input:not([type=hidden])");
     if (first) { first.focus(); }
   });
+});
+
+// Suggested order windows (campaign editor): <a data-window-opens data-window-closes> fills in
+// the two times where they are, keeping what the seller typed. Without this script the link
+// loads the editor again with the window filled in.
+document.addEventListener("click", function (event) {
+  var link = event.target.closest("[data-window-opens]");
+  var opens = document.getElementById("id_opens_at");
+  var closes = document.getElementById("id_closes_at");
+  if (!link || !opens || !closes) { return; }
+  event.preventDefault();
+  opens.value = link.getAttribute("data-window-opens");
+  closes.value = link.getAttribute("data-window-closes");
+  opens.focus();
 });
