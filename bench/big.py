@@ -72,6 +72,7 @@ def fill(campaign, count: int, prefix: int) -> None:
     from django.db.models import F
 
     from campaigns.models import Campaign, Variant
+    from orders import tally
     from orders.models import CODE_ALPHABET, CODE_LENGTH, Order, OrderLine
 
     def code(n: int) -> str:
@@ -120,6 +121,7 @@ def fill(campaign, count: int, prefix: int) -> None:
             units = stop - start
             Campaign.objects.filter(pk=campaign.pk).update(reserved=F("reserved") + units)
             Variant.objects.filter(pk=variant.pk).update(reserved=F("reserved") + units)
+    tally.recount([campaign.pk])
 
 
 def setup(big: int, small: int):

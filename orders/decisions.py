@@ -92,7 +92,7 @@ def start_production(
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock(campaign)
-        confirmed = _confirmed_units(locked)
+        confirmed = confirmed_units(locked)
         refusal = _start_refusal(locked, confirmed, now)
         if refusal:
             raise DecisionRefused(refusal)
@@ -339,7 +339,7 @@ def _lock_orders(campaign: Campaign, status: str) -> list[Order]:
     return orders
 
 
-def _confirmed_units(campaign: Campaign) -> int:
+def confirmed_units(campaign: Campaign) -> int:
     """Units of the orders whose deposit is in: what counts toward the minimum."""
     return OrderLine.objects.filter(
         order__campaign=campaign, order__status__in=Order.COUNTED

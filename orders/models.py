@@ -183,3 +183,61 @@ class OrderEvent(TimelineEvent):
 
     def __str__(self):
         return f"{self.order_id}: {self.get_kind_display()}"
+
+
+class CampaignTally(models.Model):
+    """Running totals of a campaign's orders, so the dashboard reads one row rather than summing
+    every order. Kept by orders/tally.py in the transaction that places or moves an order;
+    `check_integrity` recounts them from the orders."""
+
+    campaign = models.OneToOneField(
+        Campaign, on_delete=models.CASCADE, primary_key=True, related_name="tally"
+    )
+    orders = models.PositiveIntegerField(default=0, db_default=0)  # active
+    pending = models.PositiveIntegerField(default=0, db_default=0)
+    confirmed_units = models.PositiveIntegerField(default=0, db_default=0)  # Order.COUNTED
+    revenue = models.DecimalField(**MONEY, default=0, db_default=0)  # subtotals of active orders
+    collected = models.DecimalField(
+        **MONEY, default=0, db_default=0
+    )  # deposits counted, balances paid
+    outstanding = models.DecimalField(**MONEY, default=0, db_default=0)  # balances still to come
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(revenue__gte=0) & Q(collected__gte=0) & Q(outstanding__gte=0),
+                name="tally_money_not_negative",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.campaign_id}: {self.orders} orders"
+
+
+class VariantTally(models.Model):
+    """Units of a variant counting toward the minimum (`Variant.reserved` holds the ordered)."""
+
+    variant = models.OneToOneField(
+        Variant, on_delete=models.CASCADE, primary_key=True, related_name="tally"
+    )
+    confirmed_units = models.PositiveIntegerField(default=0, db_default=0)
+
+    def __str__(self):
+        return f"{self.variant_id}: {self.confirmed_units} confirmed"
+
+
+class CampaignHour(models.Model):
+    """Orders placed in each hour (UTC) of a campaign: the orders-per-day chart and the shop's
+    history add these up in the shop's time zone."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="hours")
+    hour = models.DateTimeField()
+    orders = models.PositiveIntegerField(default=0, db_default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "hour"], name="one_row_per_campaign_hour")
+        ]
+
+    def __str__(self):
+        return f"{self.campaign_id} {self.hour:%Y-%m-%d %H}:00: {self.orders}"

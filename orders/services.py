@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign
 from campaigns.money import split_deposit
-from orders import emails
+from orders import emails, tally
 from orders.exceptions import (
     CampaignNotOpen,
     FormAlreadyUsed,
@@ -119,6 +119,7 @@ def place_order(
             OrderEvent.objects.create(
                 order=order, kind=OrderEvent.Kind.PLACED, to_status=order.status, created_at=now
             )
+            tally.order_placed(order)
             emails.order_placed(order)
         return order
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from orders.exceptions import TransitionNotAllowed
 from orders.models import Order, OrderEvent
 from orders.stock import release_units
+from orders.tally import order_moved
 
 S = Order.Status
 
@@ -27,7 +28,8 @@ ALLOWED: dict[str, frozenset[str]] = {
 
 @transaction.atomic
 def move_order(*, order: Order, to: str, actor=None, note: str = "") -> Order:
-    """Move `order` to status `to` and write the event; units go back when it stops being active.
+    """Move `order` to status `to` and write the event; units go back when it stops being active,
+    and the campaign's running totals follow.
 
     The row is locked and re-read first, so two people acting at once move it once.
     """
@@ -39,6 +41,7 @@ def move_order(*, order: Order, to: str, actor=None, note: str = "") -> Order:
         for line in current.lines.all():
             units[line.variant_id] += line.quantity
         release_units(campaign_id=current.campaign_id, units_by_variant=units)
+    order_moved(current, current.status, to)
     OrderEvent.objects.create(
         order=current,
         kind=OrderEvent.Kind.STATUS,

@@ -21,7 +21,6 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -32,7 +31,8 @@ from campaigns.models import Campaign, CampaignEvent
 from campaigns.money import format_money
 from campaigns.transitions import ALLOWED as CAMPAIGN_MOVES
 from campaigns.transitions import move_campaign
-from orders.models import Order, OrderEvent, OrderLine
+from orders.decisions import confirmed_units
+from orders.models import Order, OrderEvent
 from orders.transitions import ALLOWED as ORDER_MOVES
 from orders.transitions import move_order
 from payments import emails
@@ -407,16 +407,6 @@ def mark_refund_sent(*, refund: Refund, reference: str, proof_upload=None, actor
             file.storage.delete(file.name)
         raise
     return locked
-
-
-# --- reading ------------------------------------------------------------------------------------
-
-
-def confirmed_units(campaign: Campaign) -> int:
-    """Units of orders whose deposit was verified and that still go on: what meets the minimum."""
-    return OrderLine.objects.filter(
-        order__campaign=campaign, order__status__in=Order.COUNTED
-    ).aggregate(units=Sum("quantity", default=0))["units"]
 
 
 # --- the steps ------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from campaigns.models import Campaign, Shop, Variant
+from orders import tally
 from orders.models import Order, OrderLine
 from orders.services import Buyer, LineRequest, place_order
 from orders.transitions import move_order
@@ -79,7 +80,8 @@ def make_order(campaign: Campaign, *, quantity: int = 1, note: str = "", buyer=N
 def make_many_orders(
     campaign: Campaign, count: int, *, status: str = "pending", start: int = 0
 ) -> None:
-    """`count` one-unit orders written in bulk (fast enough for 5,000), counters kept honest.
+    """`count` one-unit orders written in bulk (fast enough for 5,000), counters and running
+    totals kept honest.
 
     The orders are spread over the campaign's first days, one line each on the first variant.
     """
@@ -119,6 +121,7 @@ def make_many_orders(
     if status in Order.ACTIVE:
         Campaign.objects.filter(pk=campaign.pk).update(reserved=F("reserved") + count)
         Variant.objects.filter(pk=variant.pk).update(reserved=F("reserved") + count)
+    tally.recount([campaign.pk])
 
 
 def past_deadline(order: Order, *, by: timedelta = timedelta(minutes=1)) -> Order:

@@ -2,9 +2,10 @@
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import F
 
 from campaigns.models import Campaign, Variant
-from orders.models import OrderLine
+from orders.models import CampaignHour, CampaignTally, OrderLine, VariantTally
 from payments.models import Payment, Refund
 from tests.factories import make_order
 
@@ -50,8 +51,29 @@ def test_healthy_data_passes(healthy, capsys):
             lambda o: Refund.objects.create(order=o, amount=o.deposit_amount + 1, reason="x"),
             "exceed payments",
         ),
+        (
+            lambda o: CampaignTally.objects.update(pending=0),
+            "running total pending is 0; its orders make 1",
+        ),
+        (
+            lambda o: VariantTally.objects.create(variant=o.lines.get().variant, confirmed_units=2),
+            "2 confirmed units counted; its orders have 0",
+        ),
+        (
+            lambda o: CampaignHour.objects.update(orders=F("orders") + 1),
+            "2 orders counted in the hour from",
+        ),
     ],
-    ids=["campaign counter", "variant counter", "subtotal", "no lines", "refund over payments"],
+    ids=[
+        "campaign counter",
+        "variant counter",
+        "subtotal",
+        "no lines",
+        "refund over payments",
+        "campaign running total",
+        "variant running total",
+        "orders per hour",
+    ],
 )
 def test_each_breach_is_named_and_fails_the_command(healthy, capsys, breakage, message):
     # given

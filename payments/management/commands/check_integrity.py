@@ -4,12 +4,25 @@ Exits 1 and names each breach; prints a one-line all-clear otherwise. Read-only,
 production at any time (CI runs it over the demo data).
 """
 
+from datetime import UTC
+
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncHour
 
 from campaigns.models import Campaign, Variant
-from orders.models import Order, OrderLine
+from orders import tally
+from orders.models import CampaignHour, CampaignTally, Order, OrderLine, VariantTally
 from payments.models import Payment, Refund
 
 ZERO = Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
@@ -73,11 +86,66 @@ def breaches():
         yield f"order {order.code}: refunds {order.refunded} exceed payments {order.received}"
 
 
+def tally_breaches():
+    """The running totals (orders/tally.py) against the same figures summed from the orders."""
+    names = [*tally.FIGURES, "confirmed_units"]
+    summed = by_campaign(Order.objects.values("campaign_id").annotate(**tally.FIGURES))
+    for campaign_id, units in (
+        OrderLine.objects.values("order__campaign_id")
+        .annotate(units=tally.CONFIRMED_UNITS)
+        .values_list("order__campaign_id", "units")
+    ):
+        summed[campaign_id, "confirmed_units"] = units
+    kept = by_campaign(CampaignTally.objects.values("campaign_id", *names))
+    for (campaign_id, name), have, want in differences(kept, summed):
+        yield f"campaign {campaign_id}: running total {name} is {have}; its orders make {want}"
+
+    confirmed = (
+        OrderLine.objects.values("variant_id")
+        .annotate(units=tally.CONFIRMED_UNITS)
+        .values_list("variant_id", "units")
+    )
+    kept = VariantTally.objects.values_list("variant_id", "confirmed_units")
+    for variant_id, have, want in differences(dict(kept), dict(confirmed)):
+        yield f"variant {variant_id}: {have} confirmed units counted; its orders have {want}"
+
+    placed = (
+        Order.objects.annotate(hour=TruncHour("created_at", tzinfo=UTC))
+        .values("campaign_id", "hour")
+        .annotate(n=Count("id"))
+        .values_list("campaign_id", "hour", "n")
+    )
+    kept = CampaignHour.objects.values_list("campaign_id", "hour", "orders")
+    per_hour = {(c, h): n for c, h, n in placed}
+    for (campaign_id, hour), have, want in differences({(c, h): n for c, h, n in kept}, per_hour):
+        yield (
+            f"campaign {campaign_id}: {have} orders counted in the hour from "
+            f"{hour:%Y-%m-%d %H}:00 UTC; {want} were placed"
+        )
+
+
+def by_campaign(rows) -> dict:
+    """{(campaign id, figure): value} from rows of {"campaign_id": ..., figure: value, ...}."""
+    return {
+        (row["campaign_id"], name): value
+        for row in rows
+        for name, value in row.items()
+        if name != "campaign_id"
+    }
+
+
+def differences(kept: dict, summed: dict):
+    """(key, kept, summed) wherever the two disagree; a missing key counts as zero."""
+    for key in kept.keys() | summed.keys():
+        if kept.get(key, 0) != summed.get(key, 0):
+            yield key, kept.get(key, 0), summed.get(key, 0)
+
+
 class Command(BaseCommand):
     help = "Check every stock and money invariant; exit 1 on any breach."
 
     def handle(self, *args, **options):
-        found = list(breaches())
+        found = [*breaches(), *tally_breaches()]
         for breach in found:
             self.stderr.write(breach)
         if found:
