@@ -1,32 +1,67 @@
-"""Small charts drawn on the server as SVG: no chart library, no script."""
+"""Small charts drawn on the server as SVG: no chart library, no script.
 
+templates/dashboard/_bar_chart.html draws the bars; the page gives them a title and, where the
+numbers matter, a table beside them.
+"""
+
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+from django.utils.formats import date_format
 
 
 @dataclass(frozen=True)
 class Bar:
-    day: date
+    key: Hashable  # what the bar counts: a day, a day of the month, an hour
+    label: str  # the key as the page writes it
     value: int
     x: float
     y: float
     width: float
     height: float
+    highlight: bool = False
 
 
 WIDTH, HEIGHT = 300, 100
 
 
-def daily_bars(counts: dict[date, int], first: date, last: date) -> list[Bar]:
-    """One bar per day from `first` to `last`, scaled into a WIDTH x HEIGHT box."""
-    days = max((last - first).days + 1, 1)
+def bars(
+    counts: Mapping,
+    keys: Iterable,
+    *,
+    label: Callable[..., str] = str,
+    highlight: Callable[..., bool] | None = None,
+) -> list[Bar]:
+    """One bar per key, in order, scaled into a WIDTH x HEIGHT box; a key without a count is 0."""
+    keys = list(keys)
     top = max(counts.values(), default=0) or 1
-    step = WIDTH / days
-    bars = []
-    for i in range(days):
-        day = first + timedelta(days=i)
-        value = counts.get(day, 0)
+    step = WIDTH / max(len(keys), 1)
+    drawn = []
+    for i, key in enumerate(keys):
+        value = counts.get(key, 0)
         height = HEIGHT * value / top
-        # A gap of a fifth of the step keeps neighbouring days apart.
-        bars.append(Bar(day, value, x=i * step, y=HEIGHT - height, width=step * 0.8, height=height))
-    return bars
+        drawn.append(
+            Bar(
+                key,
+                label(key),
+                value,
+                x=i * step,
+                y=HEIGHT - height,
+                # A gap of a fifth of the step keeps neighbouring bars apart.
+                width=step * 0.8,
+                height=height,
+                highlight=bool(highlight and highlight(key)),
+            )
+        )
+    return drawn
+
+
+def daily_bars(counts: dict[date, int], first: date, last: date) -> list[Bar]:
+    """One bar per day from `first` to `last`."""
+    days = max((last - first).days + 1, 1)
+    return bars(
+        counts,
+        (first + timedelta(days=i) for i in range(days)),
+        label=lambda day: date_format(day, "j M"),
+    )

@@ -37,6 +37,18 @@ def at_least_one(form, *names):
         form.fields[name].widget.attrs["min"] = 1
 
 
+def suggested_window(query) -> dict:
+    """`opens_at` and `closes_at` from a suggestion link (`?opens_at=...&closes_at=...`), as
+    initial values for the editor; nothing unless both read as times and the window closes after
+    it opens. Read in the active time zone, the shop's."""
+    reader = forms.DateTimeField(input_formats=[DATETIME_LOCAL])
+    try:
+        window = {name: reader.clean(query.get(name)) for name in ("opens_at", "closes_at")}
+    except forms.ValidationError:
+        return {}
+    return window if window["closes_at"] > window["opens_at"] else {}
+
+
 class CampaignForm(forms.ModelForm):
     """All the PO terms. Campaign.clean checks the rules between fields (close after open,
     minimum within capacity, deposit fits its rule, capacity above the units ordered)."""

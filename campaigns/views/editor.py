@@ -1,17 +1,28 @@
-"""The seller's campaign editor: terms and variants, duplicate, publish, unpublish, photos.
+"""The seller's campaign editor: terms (with suggested pay-day windows) and variants, duplicate,
+publish, unpublish, photos.
 
 Views parse the forms, call one service from campaigns.services.campaigns and render; a
 CampaignRuleBroken becomes a message on its field, or at the top of the page.
 """
 
+from zoneinfo import ZoneInfo
+
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from campaigns import timing
 from campaigns.access import seller_view
-from campaigns.forms.editor import CampaignForm, PhotoAltForm, PhotoUploadForm, VariantFormSet
+from campaigns.forms.editor import (
+    CampaignForm,
+    PhotoAltForm,
+    PhotoUploadForm,
+    VariantFormSet,
+    suggested_window,
+)
 from campaigns.models import Campaign
 from campaigns.services import campaigns as services
 from campaigns.services.campaigns import CampaignRuleBroken
@@ -49,7 +60,8 @@ def campaign_new(request, shop):
                 )
                 return redirect("dashboard:campaign", shop_slug=shop.slug, campaign_id=campaign.pk)
     else:
-        form = CampaignForm(instance=campaign, shop=shop)
+        # A suggested window the seller picked without JavaScript comes back as a GET.
+        form = CampaignForm(instance=campaign, shop=shop, initial=suggested_window(request.GET))
         variants = VariantFormSet(instance=campaign, prefix=VARIANTS_PREFIX)
     return _render_editor(request, shop, None, form, variants)
 
@@ -74,13 +86,21 @@ def campaign_edit(request, shop, campaign_id):
                 messages.success(request, _("Changes saved."))
                 return redirect("dashboard:campaign", shop_slug=shop.slug, campaign_id=campaign.pk)
     else:
-        form = CampaignForm(instance=campaign, shop=shop)
+        window = suggested_window(request.GET) if _suggests_windows(campaign) else {}
+        form = CampaignForm(instance=campaign, shop=shop, initial=window)
         variants = VariantFormSet(instance=campaign, prefix=VARIANTS_PREFIX)
     return _render_editor(request, shop, campaign, form, variants)
 
 
+def _suggests_windows(campaign) -> bool:
+    # Only while the window is still being planned: buyers do not see a draft yet.
+    return campaign is None or campaign.status == Campaign.Status.DRAFT
+
+
 def _render_editor(request, shop, campaign, form, variants):
     context = {"shop": shop, "campaign": campaign, "form": form, "variants": variants}
+    if _suggests_windows(campaign):
+        context["windows"] = timing.suggest_windows(now=timezone.now(), tz=ZoneInfo(shop.time_zone))
     status = 400 if form.is_bound else 200
     return render(request, "dashboard/campaigns/form.html", context, status=status)
 

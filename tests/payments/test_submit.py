@@ -484,6 +484,20 @@ def test_a_pending_order_with_its_deposit_verified_says_deposit_received(
     assert 'name="proof"' not in text
 
 
+def test_an_order_paid_in_full_up_front_says_paid_in_full(client, open_campaign, owner):
+    # given a campaign asking for the whole price at once, and the buyer's payment verified
+    open_campaign.deposit_rule = "full"
+    open_campaign.save()
+    order = make_order(open_campaign, note=NOTE)
+    payment = send(order, "150000")
+    verify_payment(payment=payment, amount_received=Decimal(150000), actor=owner)
+
+    text = page_text(client.get(order.get_absolute_url()))
+
+    assert "Paid in full." in text
+    assert "Deposit received." not in text
+
+
 def test_the_balance_form_appears_when_the_balance_is_due(client, pending_order, owner):
     order = awaiting_balance(pending_order, owner)
     text = page_text(client.get(order.get_absolute_url()))
