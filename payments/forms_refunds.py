@@ -103,6 +103,7 @@ class RefundItem:
 
     refund: Refund
     form: RefundDetailsForm | None
+    chat_link: str = ""  # to ask the shop about it on WhatsApp, where the shop has a number
 
 
 def buyer_refund_items(refunds, *, bound: RefundDetailsForm | None = None) -> list[RefundItem]:

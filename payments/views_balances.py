@@ -19,11 +19,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from campaigns.access import seller_view
 from campaigns.money import format_money
+from campaigns.whatsapp import wa_link
+from orders import chat
 from orders import selectors as orders
 from orders.models import Order
 from payments import selectors
 from payments.exceptions import PaymentRefused
 from payments.forms_refunds import ExtendBalanceForm
+from payments.ledger import payment_due
 from payments.refunds import cancel_unpaid_balance, extend_balance
 
 ORDERS_PER_PAGE = 20
@@ -35,6 +38,7 @@ SUGGESTED_EXTENSION = timedelta(days=3)
 class OverdueRow:
     order: Order
     extend_form: ExtendBalanceForm
+    chat_link: str  # a reminder to the buyer on WhatsApp: what is owed, since when
 
     @property
     def deposit_kept(self) -> bool:
@@ -69,6 +73,16 @@ def _list(request, shop, *, failed: ExtendBalanceForm | None = None, failed_pk=N
             extend_form=failed
             if failed is not None and order.pk == failed_pk
             else ExtendBalanceForm(order=order, initial={"due_at": suggested}),
+            chat_link=wa_link(
+                chat.balance_reminder(
+                    order,
+                    url=chat.order_url(request, order),
+                    # `paid` comes annotated by the selector: no query per row.
+                    due=payment_due(order, paid=order.paid),
+                    shop=shop,
+                ),
+                phone=order.buyer_phone,
+            ),
         )
         for order in page
     ]

@@ -16,6 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from campaigns.access import seller_view
 from campaigns.money import format_money
+from campaigns.whatsapp import wa_link
+from orders import chat
 from orders import selectors as orders
 from orders.models import Order
 from payments import selectors
@@ -32,6 +34,7 @@ REFUNDS_PER_PAGE = 20
 class RefundRow:
     refund: Refund
     form: RefundSentForm | None
+    chat_link: str  # to the buyer on WhatsApp: where to send it, or that it was sent
 
 
 def _refund(shop, refund_id) -> Refund:
@@ -39,6 +42,12 @@ def _refund(shop, refund_id) -> Refund:
         return selectors.shop_refund(shop, refund_id)
     except Refund.DoesNotExist:
         raise Http404 from None
+
+
+def _chat_link(request, refund: Refund) -> str:
+    order = refund.order
+    text = chat.refund_message(refund, order=order, url=chat.order_url(request, order))
+    return wa_link(text, phone=order.buyer_phone)
 
 
 def _list(request, shop, *, failed: RefundSentForm | None = None, status: int = 200):
@@ -54,9 +63,15 @@ def _list(request, shop, *, failed: RefundSentForm | None = None, status: int = 
                 if failed and failed.refund.pk == refund.pk
                 else RefundSentForm(refund=refund)
             )
-        rows.append(RefundRow(refund=refund, form=form))
+        rows.append(RefundRow(refund=refund, form=form, chat_link=_chat_link(request, refund)))
     if failed and all(row.form is not failed for row in rows):
-        rows.insert(0, RefundRow(refund=failed.refund, form=failed))  # on another page
+        # refused on another page of the list: show it first
+        rows.insert(
+            0,
+            RefundRow(
+                refund=failed.refund, form=failed, chat_link=_chat_link(request, failed.refund)
+            ),
+        )
     context = {
         "shop": shop,
         "page": page,

@@ -16,6 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from campaigns.access import seller_view
 from campaigns.money import format_money, quantize
+from campaigns.whatsapp import wa_link
+from orders import chat
 from payments import selectors
 from payments.exceptions import PaymentRefused
 from payments.forms_review import RejectForm, VerifyForm
@@ -33,11 +35,15 @@ class ReviewItem:
     expected: Decimal
     verify_form: VerifyForm
     reject_form: RejectForm
+    chat_link: str  # to the buyer on WhatsApp; asks about an amount that differs
 
 
-def _item(payment: Payment, *, verify_form=None, reject_form=None) -> ReviewItem:
+def _item(request, payment: Payment, *, verify_form=None, reject_form=None) -> ReviewItem:
     order = payment.order
     expected = expected_amount(payment, paid=paid_in(order.payments.all(), order.refunds.all()))
+    question = chat.payment_question(
+        payment, order=order, url=chat.order_url(request, order), expected=expected
+    )
     prefix = f"p{payment.pk}"
     initial = {"amount_received": f"{quantize(expected, order.currency):f}"}
     return ReviewItem(
@@ -46,6 +52,7 @@ def _item(payment: Payment, *, verify_form=None, reject_form=None) -> ReviewItem
         verify_form=verify_form
         or VerifyForm(prefix=prefix, currency=order.currency, initial=initial),
         reject_form=reject_form or RejectForm(prefix=prefix),
+        chat_link=wa_link(question, phone=order.buyer_phone),
     )
 
 
@@ -54,7 +61,8 @@ def _queue(request, shop, *, failed: ReviewItem | None = None, status: int = 200
         request.GET.get("page")
     )
     items = [
-        failed if failed and failed.payment.pk == payment.pk else _item(payment) for payment in page
+        failed if failed and failed.payment.pk == payment.pk else _item(request, payment)
+        for payment in page
     ]
     if failed and all(item is not failed for item in items):
         items.insert(0, failed)  # refused on another page of the queue: show it first
@@ -134,7 +142,7 @@ def _refused(request, shop, payment_id, **forms):
     if payment is None:
         messages.error(request, _("This payment has already been reviewed."))
         return redirect("dashboard:payments", shop_slug=shop.slug)
-    return _queue(request, shop, failed=_item(payment, **forms), status=400)
+    return _queue(request, shop, failed=_item(request, payment, **forms), status=400)
 
 
 @require_GET

@@ -8,7 +8,6 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from campaigns.access import seller_view
 from campaigns.charts import HEIGHT, WIDTH, daily_bars
@@ -16,6 +15,7 @@ from campaigns.forms.decisions import ExtendWindowForm
 from campaigns.forms.updates import AnnouncementForm, ReviseDatesForm
 from campaigns.models import Announcement, Campaign
 from campaigns.whatsapp import wa_link
+from orders import chat
 from orders import selectors as orders
 from orders.decisions import production_moves
 from payments.selectors import payments_to_review
@@ -81,10 +81,7 @@ def render_overview(
         "announce_form": announce_form or AnnouncementForm(),
         "revise_form": revise_form or ReviseDatesForm(),
         "public_url": public_url,
-        "share_link": wa_link(
-            _("Open PO: %(title)s. Order here: %(url)s")
-            % {"title": campaign.title, "url": public_url}
-        ),
+        "share_link": wa_link(chat.campaign_share(campaign, url=public_url)),
     }
     return render(request, "dashboard/overview.html", context, status=status)
 

@@ -6,7 +6,9 @@ from django.utils.translation import gettext as _
 
 from campaigns import selectors
 from campaigns.models import Campaign, Shop
+from campaigns.whatsapp import wa_link
 from openpo.ratelimit import allow_rate
+from orders import chat
 from orders.exceptions import OrderRefused
 from orders.forms import OrderForm
 from orders.services import expire_overdue, place_order
@@ -66,4 +68,9 @@ def campaign_detail(request, shop_slug, campaign_slug):
     else:
         form = OrderForm(campaign=campaign)
     context = {"campaign": campaign, "shop": campaign.shop, "form": form}
+    if campaign.shop.whatsapp:
+        url = request.build_absolute_uri(campaign.get_absolute_url())
+        context["chat_link"] = wa_link(
+            chat.campaign_question(campaign, url=url), phone=campaign.shop.whatsapp
+        )
     return render(request, "campaigns/campaign_detail.html", context, status=status)

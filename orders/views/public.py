@@ -3,6 +3,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from campaigns.money import quantize
+from campaigns.whatsapp import wa_link
+from orders import chat
 from orders.models import Order
 from orders.selectors import order_for_buyer, order_timeline
 from payments.forms_public import PaymentForm
@@ -35,16 +37,29 @@ def render_order_page(
             currency=order.currency,
             initial={"amount": f"{quantize(payments.due.to_send, order.currency):f}"},
         )
+    shop = order.campaign.shop
+    refunds = buyer_refund_items(payments.refunds, bound=refund_form)
     context = {
         "order": order,
         "campaign": order.campaign,
-        "shop": order.campaign.shop,
+        "shop": shop,
         "timeline": order_timeline(order),
-        "accounts": accounts_for_buyers(order.campaign.shop),
+        "accounts": accounts_for_buyers(shop),
         "pay": payments,
         "payment_form": payment_form,
-        "refunds": buyer_refund_items(payments.refunds, bound=refund_form),
+        "refunds": refunds,
     }
+    if shop.whatsapp:
+        # The buyer's own words to the shop, in the language they read this page in.
+        context["chat_link"] = wa_link(chat.order_question(order), phone=shop.whatsapp)
+        if payments.due:
+            context["pay_chat_link"] = wa_link(
+                chat.payment_sent(order, due=payments.due), phone=shop.whatsapp
+            )
+        for item in refunds:
+            item.chat_link = wa_link(
+                chat.refund_question(item.refund, order=order), phone=shop.whatsapp
+            )
     response = render(request, "orders/order_detail.html", context, status=status)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -8,14 +8,13 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from campaigns.access import seller_view
 from campaigns.money import format_money
 from campaigns.whatsapp import wa_link
-from orders import exports, selectors
+from orders import chat, exports, selectors
 from orders.forms_seller import CancelOrderForm, InternalNoteForm, OrderFilterForm
 from orders.forms_shipping import ShipOrderForm
 from orders.models import Order
@@ -76,7 +75,16 @@ def _render_detail(
         "campaign": order.campaign,
         "timeline": selectors.order_timeline(order),
         "money": money,
-        "chat_link": wa_link(_chat_text(request, order, money.due), phone=order.buyer_phone),
+        "chat_link": wa_link(
+            chat.order_message(
+                order,
+                url=chat.order_url(request, order),
+                due=money.due,
+                refunds=money.refunds,
+                shop=shop,
+            ),
+            phone=order.buyer_phone,
+        ),
         "note_form": note_form or InternalNoteForm(instance=order),
         "cancel_form": cancel_form or CancelOrderForm(),
         "can_cancel": Order.Status.CANCELLED in ALLOWED[order.status],
@@ -84,30 +92,6 @@ def _render_detail(
         "ship_form": ship_form or ShipOrderForm(),
     }
     return render(request, "dashboard/orders/order_detail.html", context, status=status)
-
-
-def _chat_text(request, order, due) -> str:
-    """The first message to the buyer, in the buyer's language: order, campaign, what to pay
-    (with the unique transfer code, where the shop uses them)."""
-    order_page = request.build_absolute_uri(order.get_absolute_url())
-    with translation.override(order.language):
-        values = {
-            "name": order.buyer_name,
-            "code": order.code,
-            "campaign": order.campaign.title,
-            "amount": format_money(due.to_send if due else 0, order.currency),
-            "url": order_page,
-        }
-        if due:
-            text = _(
-                "Hello %(name)s, about your order %(code)s for “%(campaign)s”: "
-                "please transfer %(amount)s. Your order: %(url)s"
-            )
-        else:
-            text = _(
-                "Hello %(name)s, about your order %(code)s for “%(campaign)s”. Your order: %(url)s"
-            )
-        return text % values
 
 
 @require_POST
