@@ -560,3 +560,11 @@ class VendorQuote(models.Model):
 
     def __str__(self):
         return f"{self.vendor} @ {self.unit_cost}"
+
+    def clean(self):
+        # A vendor belongs to one shop; staff picking from every shop's vendors in the admin
+        # must not tie another shop's supplier (and its costs) to this campaign.
+        if self.vendor_id and self.campaign_id and self.vendor.shop_id != self.campaign.shop_id:
+            raise ValidationError(
+                {"vendor": _("Choose one of this campaign's shop's vendors.")}, code="other_shop"
+            )

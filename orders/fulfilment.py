@@ -290,13 +290,16 @@ def _complete(order: Order, *, actor, note: str, now: datetime | None, again_ok:
         current.received_at = now
         current.save(update_fields=["received_at", "updated_at"])
         move_order(order=current, to=S.COMPLETED, actor=actor, note=note)
-        _complete_campaign_when_done(campaign, actor=actor)
+        complete_campaign_when_done(campaign, actor=actor)
     _copy(current, order)
     return order
 
 
-def _complete_campaign_when_done(campaign: Campaign, *, actor) -> None:
-    """Every active order completed: the campaign is done. `campaign` is locked."""
+def complete_campaign_when_done(campaign: Campaign, *, actor) -> None:
+    """Every active order completed: the campaign is done. `campaign` is locked.
+
+    Called whenever an order of a shipping campaign completes, or leaves it by being cancelled
+    or expiring: the last open order need not be the one that completes."""
     if campaign.status != C.SHIPPING:
         return
     active = campaign.orders.filter(status__in=Order.ACTIVE)

@@ -20,6 +20,7 @@ from orders.exceptions import (
     LimitExceeded,
     SoldOut,
 )
+from orders.fulfilment import complete_campaign_when_done
 from orders.models import Order, OrderEvent, OrderLine, new_code
 from orders.stock import take_units
 from orders.transitions import move_order
@@ -174,6 +175,7 @@ def expire_overdue(*, now: datetime, campaign: Campaign | None = None) -> int:
             with translation.override(order.language):
                 note = _("Deposit not received by the deadline.")
             move_order(order=order, to=Order.Status.EXPIRED, note=note)
+            complete_campaign_when_done(order.campaign, actor=None)
             emails.order_expired(order)
         expired += 1
     return expired

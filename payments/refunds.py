@@ -32,6 +32,7 @@ from campaigns.money import format_money
 from campaigns.transitions import ALLOWED as CAMPAIGN_MOVES
 from campaigns.transitions import move_campaign
 from orders.decisions import confirmed_units
+from orders.fulfilment import complete_campaign_when_done
 from orders.models import Order, OrderEvent
 from orders.transitions import ALLOWED as ORDER_MOVES
 from orders.transitions import move_order
@@ -113,6 +114,7 @@ def cancel_order(*, order: Order, actor, reason: str, refund: bool = True) -> Ca
     with transaction.atomic():
         locked = _lock_order(order)
         cancellation = _cancel(locked, actor=actor, reason=reason, refund=refund)
+        complete_campaign_when_done(locked.campaign, actor=actor)
     order.status = locked.status
     return cancellation
 
@@ -219,6 +221,7 @@ def cancel_unpaid_balance(*, order: Order, actor) -> Cancellation:
             elif not keep:
                 reason += " " + _("The deposit is refunded, as the PO terms say.")
         cancellation = _cancel(locked, actor=actor, reason=reason, kept=kept)
+        complete_campaign_when_done(campaign, actor=actor)
     order.status = locked.status
     return cancellation
 

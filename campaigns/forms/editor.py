@@ -121,7 +121,19 @@ class CampaignForm(forms.ModelForm):
         return self._keep_seconds("opens_at")
 
     def clean_closes_at(self):
-        return self._keep_seconds("closes_at")
+        value = self._keep_seconds("closes_at")
+        stored = self.instance.closes_at
+        published = self.instance.pk and self.instance.status != Campaign.Status.DRAFT
+        if published and value and stored and value > stored:
+            # Closing earlier stops orders; a later close is the once-only extension, decided
+            # with its rules and the buyers told (orders/decisions.py, extend_window).
+            raise forms.ValidationError(
+                _(
+                    "Buyers have this closing time. To give them more time, use “Extend the "
+                    "window” on the campaign's overview once the window is about to close."
+                )
+            )
+        return value
 
     def _keep_seconds(self, name):
         # The input shows minutes only: a time sent back unchanged keeps its stored seconds, so

@@ -592,6 +592,32 @@ def test_saving_a_published_campaign_unchanged_moves_nothing(seller, open_campai
     assert not open_campaign.events.exists()
 
 
+def test_a_published_campaign_closes_earlier_but_is_extended_only_through_the_decision(
+    seller, open_campaign
+):
+    shop_zone = ZoneInfo(open_campaign.shop.time_zone)
+    closes = timezone.localtime(open_campaign.closes_at, shop_zone)
+    edit = url("campaign_edit", open_campaign.shop, open_campaign)
+
+    # when the seller types a later close in the editor
+    later = (closes + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    response = seller.post(edit, edit_data(seller, open_campaign, closes_at=later))
+
+    # then it is refused with where to go instead, and the window stays
+    assert response.status_code == 400
+    assert "use “Extend the window” on the campaign's overview" in page_text(response)
+    before = open_campaign.closes_at
+    open_campaign.refresh_from_db()
+    assert open_campaign.closes_at == before
+
+    # but closing earlier (to stop orders) is saved
+    earlier = closes - timedelta(hours=1)
+    data = edit_data(seller, open_campaign, closes_at=earlier.strftime("%Y-%m-%dT%H:%M"))
+    assert seller.post(edit, data).status_code == 302
+    open_campaign.refresh_from_db()
+    assert open_campaign.closes_at == earlier.replace(second=0, microsecond=0)
+
+
 def test_editing_a_draft_writes_no_note(seller, shop):
     draft = make_campaign(shop, status=Campaign.Status.DRAFT)
     seller.post(url("campaign_edit", shop, draft), edit_data(seller, draft, capacity="99"))
@@ -759,8 +785,13 @@ def test_unpublishing_before_any_order_goes_back_to_draft(seller, shop, open_cam
 
 
 def test_a_campaign_with_units_ordered_stays_published(seller, shop, open_campaign):
+    overview = reverse("dashboard:campaign", args=[shop.slug, open_campaign.pk])
+    unpublish = url("campaign_unpublish", shop, open_campaign)
+    assert unpublish in page_text(seller.get(overview))
     # given a buyer holds 2 units
     make_order(open_campaign, quantity=2, note="Green, “SARI”")
+    # then the overview no longer offers to unpublish
+    assert unpublish not in page_text(seller.get(overview))
     # when the seller tries to unpublish
     response = seller.post(url("campaign_unpublish", shop, open_campaign), follow=True)
     # then

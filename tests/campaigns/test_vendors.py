@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
@@ -398,3 +399,14 @@ def test_the_quotes_page_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(10):
         response = seller.get(url("campaign_quotes", shop, open_campaign))
     assert response.status_code == 200
+
+
+def test_a_quote_cannot_name_another_shops_vendor(open_campaign):
+    # the admin lists every shop's vendors; the quote itself refuses a stranger's
+    theirs = Vendor.objects.create(shop=make_shop(slug="other-shop"), name="Konveksi Lain")
+    quote = VendorQuote(
+        campaign=open_campaign, vendor=theirs, unit_cost=50000, lead_time_days=7, vendor_minimum=1
+    )
+    with pytest.raises(ValidationError) as refused:
+        quote.full_clean()
+    assert "vendor" in refused.value.message_dict

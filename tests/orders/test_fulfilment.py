@@ -19,8 +19,10 @@ from orders.fulfilment import (
 )
 from orders.models import Order, OrderEvent
 from orders.selectors import order_for_buyer, order_timeline
+from orders.services import expire_overdue
 from orders.transitions import move_order
-from tests.factories import make_campaign, make_order
+from payments.refunds import cancel_order
+from tests.factories import make_campaign, make_order, past_deadline
 from tests.orders.production import paid_orders
 from tests.support import race
 
@@ -396,3 +398,25 @@ def test_ten_taps_on_mark_shipped_ship_the_order_once_with_one_event(shop):
     assert OrderEvent.objects.filter(order=order, to_status=S.SHIPPED).count() == 1
     assert fresh(order).tracking_number == shipped[0].tracking_number
     assert CampaignEvent.objects.filter(campaign=pins, to_status=C.SHIPPING).count() == 1
+
+
+@pytest.mark.parametrize("leaves", ["expires", "is cancelled"])
+def test_the_campaign_completes_when_its_last_open_order_leaves_rather_than_completes(
+    pins, seller, leaves
+):
+    # given a buyer who never paid the deposit, and two paid orders shipped and received
+    unpaid = make_order(pins)
+    ready = paid_orders(pins, 2, actor=seller)
+    for order in ready:
+        mark_shipped(order=order, carrier="JNE", tracking_number=f"T{order.pk}", actor=seller)
+        confirm_receipt(order=order)
+    assert campaign_status(ready[0]) == C.SHIPPING  # the unpaid order is still open
+
+    # when that last open order expires, or the seller cancels it
+    if leaves == "expires":
+        expire_overdue(now=past_deadline(unpaid).deposit_due_at + timedelta(minutes=1))
+    else:
+        cancel_order(order=unpaid, actor=seller, reason="Never paid")
+
+    # then the campaign is done
+    assert campaign_status(ready[0]) == C.COMPLETED
