@@ -1,9 +1,12 @@
-"""Small helpers the tests share: reading pages and racing threads."""
+"""Small helpers the tests share: reading pages, walking the dashboard's URLs, racing threads."""
 
 import html
+import re
 import threading
 
 from django.db import connection
+from django.urls import get_resolver
+from django.urls.resolvers import URLPattern, URLResolver
 
 
 def page_text(response) -> str:
@@ -38,3 +41,28 @@ def race(count: int, act, *, setup=None) -> list:
         thread.join(timeout=120)
     assert not any(thread.is_alive() for thread in threads), "a thread never finished"
     return results
+
+
+def dashboard_routes() -> list[tuple[str, str]]:
+    """(name, route) of every pattern under /dashboard/."""
+    for entry in get_resolver().url_patterns:
+        if isinstance(entry, URLResolver) and entry.namespace == "dashboard":
+            return [
+                (pattern.name, "dashboard/" + str(pattern.pattern))
+                for pattern in entry.url_patterns
+                if isinstance(pattern, URLPattern)
+            ]
+    raise AssertionError("no dashboard namespace")
+
+
+def params(route: str) -> set[str]:
+    return set(re.findall(r"<\w+:(\w+)>", route))
+
+
+def url_for(route: str, values: dict) -> str:
+    def fill(match):
+        name = match.group(2)
+        assert name in values, f"teach the walk a value for <{name}> (route {route})"
+        return str(values[name])
+
+    return "/" + re.sub(r"<(\w+):(\w+)>", fill, route)

@@ -4,11 +4,7 @@ The walk reads the dashboard's URL patterns themselves, so a new seller page is 
 it is added; a URL parameter the walk does not know fails the test until it is taught here.
 """
 
-import re
-
 import pytest
-from django.urls import get_resolver
-from django.urls.resolvers import URLPattern, URLResolver
 
 from campaigns.models import (
     Announcement,
@@ -21,19 +17,7 @@ from campaigns.models import (
 from orders.models import Order, OrderEvent
 from payments.models import Payment, PaymentAccount, Refund
 from tests.factories import make_campaign, make_order, make_shop
-
-
-def dashboard_routes() -> list[tuple[str, str]]:
-    """(name, route) of every pattern under /dashboard/."""
-    for entry in get_resolver().url_patterns:
-        if isinstance(entry, URLResolver) and entry.namespace == "dashboard":
-            return [
-                (pattern.name, "dashboard/" + str(pattern.pattern))
-                for pattern in entry.url_patterns
-                if isinstance(pattern, URLPattern)
-            ]
-    raise AssertionError("no dashboard namespace")
-
+from tests.support import dashboard_routes, params, url_for
 
 ROUTES = dashboard_routes()
 
@@ -66,15 +50,6 @@ def victim(db):
     }
 
 
-def url_for(route: str, values: dict) -> str:
-    def fill(match):
-        name = match.group(2)
-        assert name in values, f"teach the walk a value for <{name}> (route {route})"
-        return str(values[name])
-
-    return "/" + re.sub(r"<(\w+):(\w+)>", fill, route)
-
-
 def snapshot():
     return (
         list(Order.objects.values_list("status", "internal_note")),
@@ -100,10 +75,6 @@ def test_anonymous_visitors_are_sent_to_log_in(client, victim, name, route):
     for response in answered:
         assert response.status_code == 302, name
         assert response["Location"].startswith("/accounts/login/")
-
-
-def params(route: str) -> set[str]:
-    return set(re.findall(r"<\w+:(\w+)>", route))
 
 
 SHOP_ROUTES = [(name, route) for name, route in ROUTES if "shop_slug" in params(route)]
