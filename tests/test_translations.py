@@ -1,6 +1,7 @@
 """Both languages are complete: every user-facing string has its Indonesian translation, and
 pages and emails speak the reader's language."""
 
+import re
 import shutil
 from pathlib import Path
 
@@ -83,3 +84,49 @@ def test_the_language_switch_changes_the_language_and_stays(client, open_campaig
 
     client.post(reverse("set_language"), {"language": "en", "next": url})
     assert "PO terms" in page_text(client.get(url, HTTP_ACCEPT_LANGUAGE="id"))
+
+
+# Words that read the same in every language.
+UNTRANSLATED_WORDS = {"OpenPO"}
+NOT_READ = [
+    r"{%\s*blocktranslate.*?{%\s*endblocktranslate\s*%}",  # translated as a whole
+    r"{%\s*comment\s*%}.*?{%\s*endcomment\s*%}",
+    r"{#.*?#}",
+    r"<!--.*?-->",
+    r"<(script|style)\b.*?</\1>",
+    r"{%.*?%}",  # {% translate "..." %} and the other tags
+    r"{{.*?}}",
+]
+READ_ATTRIBUTES = r'\b(alt|title|placeholder|aria-label|label)="([^"]*)"'
+
+
+def unmarked_words(source: str) -> list[str]:
+    """Words a reader would see in a template that no {% translate %} covers."""
+    for pattern in NOT_READ:
+        source = re.sub(pattern, " ", source, flags=re.S)
+    found = [value for _, value in re.findall(READ_ATTRIBUTES, source)]
+    found.append(re.sub(r"<[^>]*>", " ", source))
+    return [
+        word
+        for text in found
+        for word in re.findall(r"\S*[A-Za-z]{2,}\S*", text)
+        if word not in UNTRANSLATED_WORDS
+    ]
+
+
+@pytest.mark.parametrize(
+    "template",
+    sorted(
+        str(path.relative_to(BASE / "templates"))
+        for path in (BASE / "templates").rglob("*")
+        if path.suffix in {".html", ".txt"} and "admin" not in path.parts
+    ),
+)
+def test_templates_show_no_text_outside_translate_tags(template):
+    assert not unmarked_words((BASE / "templates" / template).read_text()), template
+
+
+def test_the_unmarked_text_check_sees_text_and_attributes():
+    # the check itself: plain text and a readable attribute are caught, marked text is not
+    assert sorted(unmarked_words('<p>Pay now</p><img alt="Cover">')) == ["Cover", "Pay", "now"]
+    assert not unmarked_words('{% translate "Pay now" %}<img alt="{% translate "Cover" %}">')
