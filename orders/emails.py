@@ -10,13 +10,19 @@ from campaigns.clock import shop_day, shop_time
 from campaigns.models import Campaign
 from campaigns.money import format_money
 from campaigns.notify import absolute, email_after_commit
+from campaigns.whatsapp import wa_link
+from orders import chat
 from orders.models import Order
 
 
 def order_context(order: Order) -> dict:
     """Plain strings about the order, formatted in the buyer's language and the shop's zone."""
     shop = order.campaign.shop
+    with translation.override(order.language):
+        # Every email ends with a way to ask the shop, the order already named.
+        whatsapp = wa_link(chat.order_question(order), phone=shop.whatsapp) if shop.whatsapp else ""
     return {
+        "whatsapp": whatsapp,
         "code": order.code,
         "buyer_name": order.buyer_name,
         "shop": shop.name,

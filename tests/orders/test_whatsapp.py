@@ -311,3 +311,49 @@ def test_an_order_in_production_is_asked_for_no_money(seller, shop, owner):
     move_order(order=order, to=S.IN_PRODUCTION)
     _, text = message(seller.get(seller_order_url(order)), "Chat on WhatsApp")
     assert "transfer" not in text and order.code in text and "“Mug”" in text
+
+
+def emailed_chat(email) -> tuple[str, str]:
+    """(number, decoded text) of the wa.me link in an email's text, and the same in its HTML."""
+    links = [
+        re.search(r"https://wa\.me/[^\s\"<]+", body) for body in (email.body, html_body(email))
+    ]
+    assert all(links), "no WhatsApp link in the text and the HTML"
+    text_link, html_link = (html.unescape(link.group()) for link in links)
+    assert text_link == html_link
+    parts = urlsplit(text_link)
+    return parts.path.strip("/"), parse_qs(parts.query)["text"][0]
+
+
+def html_body(email) -> str:
+    return next(content for content, kind in email.alternatives if kind == "text/html")
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "Hello Rajut Test, this is Ayu, order"), ("id", "Halo Rajut Test, aku Ayu, pesanan")],
+)
+def test_every_email_to_the_buyer_ends_with_a_whatsapp_link_to_the_shop(
+    shop_on_whatsapp,
+    open_campaign,
+    django_capture_on_commit_callbacks,
+    mailoutbox,
+    language,
+    expected,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        order = make_order(
+            open_campaign, note="Green", buyer=make_buyer(name="Ayu", language=language)
+        )
+    number, text = emailed_chat(mailoutbox[-1])
+    assert number == SHOP_NUMBER.lstrip("+")
+    assert text.startswith(expected)
+    assert order.code in text and "Custom tote" in text
+
+
+def test_without_a_shop_number_emails_carry_no_whatsapp_link(
+    open_campaign, django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        make_order(open_campaign, note="Green")
+    assert "wa.me" not in mailoutbox[-1].body and "wa.me" not in html_body(mailoutbox[-1])
