@@ -8,6 +8,7 @@ from campaigns.models import (
     Campaign,
     CampaignEvent,
     CampaignImage,
+    SellerSettings,
     Shop,
     Variant,
     Vendor,
@@ -30,6 +31,15 @@ class ShopAdmin(admin.ModelAdmin):
     autocomplete_fields = ["owner"]
     filter_horizontal = ["members"]
     list_select_related = ["owner"]
+
+
+@admin.register(SellerSettings)
+class SellerSettingsAdmin(admin.ModelAdmin):
+    list_display = ["user", "language"]
+    list_filter = ["language"]
+    search_fields = ["user__username", "user__email"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]
 
 
 @admin.register(Vendor)

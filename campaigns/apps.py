@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CampaignsConfig(AppConfig):
     name = "campaigns"
     verbose_name = _("Shops and campaigns")
+
+    def ready(self):
+        from campaigns import languages  # noqa: F401 (connects the login signal)

@@ -52,6 +52,25 @@ class CounterGuard(models.Model):
         super().save(*args, **kwargs)
 
 
+class SellerSettings(models.Model):
+    """A seller's own choices that follow them to every device they log in on."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="seller_settings",
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+
+    class Meta:
+        verbose_name = _("seller settings")
+        verbose_name_plural = _("seller settings")
+
+    def __str__(self):
+        return f"{self.user}: {self.language}"
+
+
 class Shop(models.Model):
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(

@@ -50,6 +50,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # A logged-in seller's own language, over the browser's (campaigns/languages.py).
+    "campaigns.languages.SellerLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before CSRF, whose process_view reads the body: too large a body is refused unread.
     "openpo.uploads.RequestSizeMiddleware",

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from campaigns.languages import choose_language
 from campaigns.urls import account_patterns
 from campaigns.urls import dashboard_patterns as campaign_dashboard
 from orders.urls import dashboard_patterns as order_dashboard
@@ -13,7 +14,7 @@ from payments.urls import dashboard_patterns as payment_dashboard
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path(settings.ADMIN_URL, admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", choose_language, name="set_language"),
     path("accounts/", include((account_patterns, "accounts"))),
     path("accounts/", include("django.contrib.auth.urls")),
     path(

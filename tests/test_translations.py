@@ -9,9 +9,11 @@ import pytest
 from babel.messages.pofile import read_po
 from django.conf import settings
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from campaigns.models import SellerSettings
 from tests.support import page_text
 
 BASE = Path(settings.BASE_DIR)
@@ -130,3 +132,36 @@ def test_the_unmarked_text_check_sees_text_and_attributes():
     # the check itself: plain text and a readable attribute are caught, marked text is not
     assert sorted(unmarked_words('<p>Pay now</p><img alt="Cover">')) == ["Cover", "Pay", "now"]
     assert not unmarked_words('{% translate "Pay now" %}<img alt="{% translate "Cover" %}">')
+
+
+@pytest.mark.django_db
+def test_a_seller_s_language_follows_them_to_another_device(client, shop, django_user_model):
+    # given the seller picks Indonesian on their phone
+    client.force_login(shop.owner)
+    home = reverse("dashboard:home", args=[shop.slug])
+    client.post(reverse("set_language"), {"language": "id", "next": home})
+    assert "Daftar PO" in page_text(client.get(home, HTTP_ACCEPT_LANGUAGE="en"))
+
+    # when they log in on a laptop whose browser asks for English
+    shop.owner.set_password("a long pass phrase")
+    shop.owner.save()
+    laptop = Client(HTTP_ACCEPT_LANGUAGE="en")
+    laptop.post(
+        reverse("login"), {"username": shop.owner.username, "password": "a long pass phrase"}
+    )
+
+    # then the dashboard is in Indonesian there too, until they switch back
+    assert "Daftar PO" in page_text(laptop.get(home))
+    laptop.post(reverse("set_language"), {"language": "en", "next": home})
+    assert "Daftar PO" not in page_text(laptop.get(home))
+    assert SellerSettings.objects.get(user=shop.owner).language == "en"
+    # and someone else on the laptop after logging out gets the browser's language again
+    laptop.post(reverse("logout"))
+    laptop.cookies.pop("django_language")
+    assert 'lang="en"' in laptop.get(reverse("home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_buyer_s_language_switch_stays_in_their_browser(client, open_campaign):
+    client.post(reverse("set_language"), {"language": "id", "next": "/"})
+    assert not SellerSettings.objects.exists()
