@@ -88,6 +88,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default lives under var/, which a fresh clone does not have yet: any
+    # manage.py command (makemigrations --check included) can open it from the first run.
+    if Path(DATABASES["default"]["NAME"]).parent == VAR_DIR:
+        VAR_DIR.mkdir(exist_ok=True)
     # IMMEDIATE takes the write lock at BEGIN, so concurrent writers wait instead of failing
     # with "database is locked" halfway through an order.
     DATABASES["default"].setdefault("OPTIONS", {}).update(

@@ -110,3 +110,25 @@ def test_the_media_storage_backend_and_its_options_come_from_the_environment():
     # then
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["FileSystemStorage", "/srv/openpo-media"]
+
+
+def test_a_developers_shell_runs_manage_py_without_any_settings():
+    # given neither DEBUG nor SECRET_KEY (a fresh clone, a plain shell), the database in var/
+    result = run(["manage.py", "makemigrations", "--check", "--dry-run"])
+
+    # then it runs as development, and every model change has its migration
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+
+
+def test_manage_py_with_a_secret_key_stays_in_production():
+    # given a production shell: a key, no DEBUG
+    result = run(
+        ["manage.py", "shell", "-c", "from django.conf import settings; print(settings.DEBUG)"],
+        SECRET_KEY=PRODUCTION["SECRET_KEY"],
+        ALLOWED_HOSTS=PRODUCTION["ALLOWED_HOSTS"],
+    )
+
+    # then debug stays off
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("False")
