@@ -1,5 +1,6 @@
-"""Staff's view of shops and campaigns. Counters and the campaign's status are read-only here:
-units move only through orders/stock.py and decisions only through campaigns/transitions.py."""
+"""Staff's view of shops and campaigns. Counters and the campaign's status are read-only here: units
+move only through orders/services/stock.py and decisions only through
+campaigns/services/transitions.py."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -14,11 +15,11 @@ from campaigns.models import (
     Vendor,
     VendorQuote,
 )
-from openpo.admin_tools import ReadOnlyInline
+from kernel.admin import ReadOnlyInline
 
 # Set by the seller's revision of the estimates (with its event and the buyers' email); shown
 # read-only when the model has them (the announcements work adds them).
-# Revised estimates are written with their reason and emails by orders/revisions.py.
+# Revised estimates are written with their reason and emails by orders/services/revisions.py.
 REVISION_FIELDS = ["revised_production_ends_on", "revised_ships_on", "revision_reason"]
 
 
@@ -100,8 +101,8 @@ class CampaignAdmin(admin.ModelAdmin):
     search_fields = ["title", "slug", "shop__name", "shop__slug"]
     date_hierarchy = "opens_at"
     prepopulated_fields = {"slug": ["title"]}
-    # The status moves through campaigns/transitions.py (with its event), `reserved` through
-    # orders/stock.py: neither can be typed in here.
+    # The status moves through campaigns/services/transitions.py (with its event), `reserved`
+    # through orders/services/stock.py: neither can be typed in here.
     readonly_fields = ["status", "reserved", "created_at", "updated_at"]
     list_select_related = ["shop"]
     inlines = [VariantInline, CampaignImageInline, VendorQuoteInline, CampaignEventInline]

@@ -7,4 +7,4 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Shops and campaigns")
 
     def ready(self):
-        from campaigns import languages  # noqa: F401 (connects the login signal)
+        from campaigns.services import sellers  # noqa: F401 (connects the login signal)

@@ -44,6 +44,8 @@ dashboard_patterns = [
         name="campaign_finish_production",
     ),
     path(f"{campaign}extend/", decisions.campaign_extend, name="campaign_extend"),
+    path(f"{campaign}fail/", decisions.campaign_fail, name="campaign_fail"),
+    path(f"{campaign}cancel/", decisions.campaign_cancel, name="campaign_cancel"),
     path(f"{campaign}announce/", updates.campaign_announce, name="campaign_announce"),
     path(f"{campaign}revise-dates/", updates.campaign_revise_dates, name="campaign_revise_dates"),
     path(f"{campaign}photos/", editor.campaign_photos, name="campaign_photos"),

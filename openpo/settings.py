@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "kernel",
     "campaigns",
     "orders",
     "payments",
@@ -50,11 +51,11 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    # A logged-in seller's own language, over the browser's (campaigns/languages.py).
-    "campaigns.languages.SellerLanguageMiddleware",
+    # A logged-in seller's own language, over the browser's (kernel/languages.py).
+    "kernel.languages.SellerLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before CSRF, whose process_view reads the body: too large a body is refused unread.
-    "openpo.uploads.RequestSizeMiddleware",
+    "kernel.uploads.RequestSizeMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -101,19 +102,19 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Rate limits count in this cache; several app hosts must share one (Redis) for the counts
 # to hold across them.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
-# Per client address, "count/seconds" (openpo/ratelimit.py).
+# Per client address, "count/seconds" (kernel/ratelimit.py).
 ORDER_RATE = env.str("ORDER_RATE", default="20/600")
 PROOF_RATE = env.str("PROOF_RATE", default="10/600")
 # How many proxies of our own stand in front of the app and append to X-Forwarded-For; 0 trusts
 # none of it and counts REMOTE_ADDR.
 TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=0)
 
-# Hostile bodies (openpo/uploads.py): form fields other than files at most 1 MB in all, files
+# Hostile bodies (kernel/uploads.py): form fields other than files at most 1 MB in all, files
 # over 1 MB spooled to disk, and each file cut off just past the 10 MB picture limit.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 FILE_UPLOAD_HANDLERS = [
-    "openpo.uploads.SizeLimitUploadHandler",
+    "kernel.uploads.SizeLimitUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]

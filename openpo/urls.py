@@ -4,9 +4,9 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from campaigns.languages import choose_language
 from campaigns.urls import account_patterns
 from campaigns.urls import dashboard_patterns as campaign_dashboard
+from campaigns.views.language import choose_language
 from orders.urls import dashboard_patterns as order_dashboard
 from payments.urls import buyer_patterns as payment_buyer
 from payments.urls import dashboard_patterns as payment_dashboard

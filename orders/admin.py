@@ -1,6 +1,6 @@
-"""Staff's view of orders and their timelines. Status, amounts and units are read-only: they
-move only through the services (orders.transitions, payments.refunds, the ledger), which the
-actions here call with the staff member as the actor."""
+"""Staff's view of orders and their timelines. Status, amounts and units are read-only: they move
+only through the services (orders.services.transitions, payments.services.cancellations, the
+ledger), which the actions here call with the staff member as the actor."""
 
 from django.contrib import admin
 from django.contrib.admin import helpers
@@ -8,17 +8,16 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from openpo.admin_tools import ReadOnlyInline, act_on_each
-from orders.fulfilment import mark_shipped
+from kernel.admin import ReadOnlyInline, act_on_each
 from orders.models import Order, OrderEvent, OrderLine
+from orders.services.fulfilment import mark_shipped
 from payments.models import Payment, Refund
-from payments.refunds import cancel_order
+from payments.services.cancellations import cancel_order
 
 # The buyer reads it on the order page and in the cancellation email.
 STAFF_CANCEL_REASON = "Cancelled by staff"
-# Written by orders/fulfilment.py when the order leaves the shop; shown read-only when the
-# model has them (the shipping work adds them).
-# Written by orders/fulfilment.py (with the emails and the campaign's moves), never by hand.
+# Written by orders/services/fulfilment.py when the order leaves the shop (with the emails and the
+# campaign's moves), never by hand: shown read-only.
 FULFILMENT_FIELDS = ["carrier", "tracking_number", "shipped_at", "received_at"]
 
 

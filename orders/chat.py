@@ -5,19 +5,19 @@ whatever language the seller reads the dashboard in, and end with the buyer's pr
 page so the buyer can act on them. Buyer → seller messages are in the language the buyer reads
 the page in, and never carry the private link. Each names the order code and the campaign, and
 where money is asked, the exact amount to send (the unique transfer code included). The views
-turn a text into a link with `campaigns.whatsapp.wa_link`.
+turn a text into a link with `kernel.whatsapp.wa_link`.
 
 Payments are passed in, never imported (payments → orders, never back): `due` is a
-`payments.ledger.Due`, `refund` a `payments.models.Refund`, `payment` a `payments.models.Payment`.
-"""
+`payments.services.ledger.Due`, `refund` a `payments.models.Refund`, `payment` a
+`payments.models.Payment`."""
 
 from decimal import Decimal
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from campaigns.clock import shop_time
-from campaigns.money import format_money
+from kernel.clock import shop_time
+from kernel.money import format_money
 from orders.models import Order
 
 # Payment.Kind and Refund.Status values, by value: see above.

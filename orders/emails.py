@@ -6,11 +6,11 @@ from decimal import Decimal
 
 from django.utils import translation
 
-from campaigns.clock import shop_day, shop_time
 from campaigns.models import Campaign
-from campaigns.money import format_money
-from campaigns.notify import absolute, email_after_commit
-from campaigns.whatsapp import wa_link
+from kernel.clock import shop_day, shop_time
+from kernel.mail import absolute, email_after_commit
+from kernel.money import format_money
+from kernel.whatsapp import wa_link
 from orders import chat
 from orders.models import Order
 
@@ -56,7 +56,7 @@ def balance_due(order: Order, *, amount: Decimal) -> None:
         order,
         "balance_due",
         owed=format_money(amount, order.currency),
-        # The kode unik goes on every transfer, never on the price (payments.ledger.Due).
+        # The kode unik goes on every transfer, never on the price (payments.services.ledger.Due).
         to_send=format_money(amount + order.transfer_code, order.currency),
         transfer_code=str(order.transfer_code) if order.transfer_code else "",
         late_balance=late_balance,

@@ -1,18 +1,17 @@
-"""Why an order was refused: each carries the sentence the buyer reads."""
+"""Why an order, its shipping or a message to its buyers was refused: each carries the sentence
+the buyer or seller reads."""
 
 from django.utils.translation import gettext_lazy as _
 
+from kernel.exceptions import Refused
 
-class OrderRefused(Exception):
-    """Base for every refusal by the ordering rules; nothing has been written when raised."""
+# --- placing an order (orders/services/placing.py) ----------------------------------------------
+
+
+class OrderRefused(Refused):
+    """Base for every refusal by the ordering rules."""
 
     message = _("This order could not be placed.")
-    http_status = 400
-
-    def __init__(self, message=None):
-        if message is not None:
-            self.message = message
-        super().__init__(str(self.message))
 
 
 class CampaignNotOpen(OrderRefused):
@@ -37,6 +36,30 @@ class FormAlreadyUsed(OrderRefused):
     http_status = 409
 
 
-class TransitionNotAllowed(Exception):
+# --- moving an order (orders/services/transitions.py) -------------------------------------------
+
+
+class TransitionNotAllowed(Refused):
+    """A status change the transition table does not allow: a bug in the caller, or two people
+    acting at once (the second finds the order moved)."""
+
     def __init__(self, order, to):
         super().__init__(f"Order {order.code} cannot move from {order.status} to {to}.")
+
+
+# --- shipping and completing (orders/services/fulfilment.py) ------------------------------------
+
+
+class ShippingRefused(Refused):
+    message = _("This order could not be shipped.")
+
+
+# --- what the seller tells buyers (announcements.py, revisions.py) -------------------------------
+
+
+class AnnouncementRefused(Refused):
+    """An update the rules refuse; nothing is stored or sent."""
+
+
+class RevisionRefused(Refused):
+    """A revision of the estimated dates the rules refuse; nothing is stored or sent."""

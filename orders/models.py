@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import MONEY, Campaign, TimelineEvent, Variant
+from campaigns.models import Campaign, TimelineEvent, Variant
+from kernel.money import MONEY
 
 # No 0/O or 1/I/L: buyers read the code aloud and type it into a bank transfer note.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -82,7 +83,8 @@ class Order(models.Model):
     # The shop's "kode unik": added to every amount this order transfers, never to its price.
     transfer_code = models.PositiveSmallIntegerField(_("unique transfer code"), default=0)
 
-    # Set when the order leaves the shop (orders/fulfilment.py). A pickup has no tracking number.
+    # Set when the order leaves the shop (orders/services/fulfilment.py). A pickup has no tracking
+    # number.
     carrier = models.CharField(_("carrier"), max_length=50, blank=True)
     tracking_number = models.CharField(_("tracking number"), max_length=60, blank=True)
     shipped_at = models.DateTimeField(_("shipped"), null=True, blank=True)

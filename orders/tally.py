@@ -2,10 +2,10 @@
 
 The dashboard reads these few rows instead of summing every order, so its pages cost the same at
 100,000 orders as at 1,000 (bench/big.py). They change only here, in the transaction that places
-(orders/services.py) or moves (orders/transitions.py) an order, by an UPDATE per row that adds
-the difference: two orders at once each add their own, and no row is read first. `recount`
-rebuilds them from the orders (bulk loads, the migration); `check_integrity` compares the two.
-"""
+(orders/services/placing.py) or moves (orders/services/transitions.py) an order, by an UPDATE per
+row that adds the difference: two orders at once each add their own, and no row is read first.
+`recount` rebuilds them from the orders (bulk loads, the migration); `check_integrity` compares the
+two."""
 
 from collections import Counter
 from datetime import UTC

@@ -2,9 +2,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from openpo.admin_tools import ViewOnly, act_on_each
+from kernel.admin import ViewOnly, act_on_each
 from payments.models import Payment, PaymentAccount, Refund
-from payments.services import verify_payment
+from payments.services.payments import verify_payment
 
 
 @admin.register(PaymentAccount)
@@ -73,7 +73,8 @@ class PaymentAdmin(ViewOnly, admin.ModelAdmin):
 @admin.register(Refund)
 class RefundAdmin(ViewOnly, admin.ModelAdmin):
     """Read-only: refunds are asked for by cancellations and marked sent on the shop's dashboard,
-    through payments/refunds.py, so the ledger, the timeline and the buyer's email follow."""
+    through payments/services/refunds.py, so the ledger, the timeline and the buyer's email
+    follow."""
 
     list_display = ["order", "amount", "status", "created_at", "sent_at", "reference"]
     list_filter = ["status", "order__campaign__shop", "created_at"]

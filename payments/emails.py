@@ -2,12 +2,12 @@
 
 from django.utils import translation
 
-from campaigns.clock import shop_time
-from campaigns.money import format_money
+from kernel.clock import shop_time
+from kernel.money import format_money
 from orders.emails import send_to_buyer
 from orders.models import Order
-from payments.ledger import amount_paid, payment_due
 from payments.models import Payment, Refund
+from payments.services.ledger import amount_paid, payment_due
 
 
 def payment_received(payment: Payment, order: Order) -> None:

@@ -2,17 +2,13 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from kernel.exceptions import Refused
 
-class PaymentRefused(Exception):
-    """Base for every refusal by the payment rules; nothing has been written when raised."""
+
+class PaymentRefused(Refused):
+    """Base for every refusal by the payment rules."""
 
     message = _("This payment could not be recorded.")
-    http_status = 400
-
-    def __init__(self, message=None):
-        if message is not None:
-            self.message = message
-        super().__init__(str(self.message))
 
 
 class NothingToPay(PaymentRefused):
@@ -49,7 +45,7 @@ class InvalidReview(PaymentRefused):
     pass
 
 
-# --- cancelling and refunding (payments/refunds.py) -------------------------------------------
+# --- cancelling and refunding (payments/services/cancellations.py, refunds.py) ------------------
 
 
 class CancelRefused(PaymentRefused):
@@ -81,12 +77,17 @@ class InvalidRefund(RefundRefused):
 
     http_status = 400
 
-    def __init__(self, message=None, *, field: str | None = None):
-        self.field = field
-        super().__init__(message)
-
 
 class BalanceRefused(PaymentRefused):
     """An overdue balance that cannot be cancelled or extended as asked."""
 
     http_status = 409
+
+
+# --- campaign decisions (payments/services/decisions.py) ----------------------------------------
+
+
+class DecisionRefused(Refused):
+    """A campaign decision (go, finish, extend) the rules refuse."""
+
+    message = _("This decision could not be made.")

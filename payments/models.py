@@ -4,7 +4,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import MONEY, Shop
+from campaigns.models import Shop
+from kernel.money import MONEY
 from orders.models import Order
 from payments.storage import private_storage
 
@@ -41,7 +42,7 @@ class Payment(models.Model):
     """Money a buyer says they sent for an order, with the proof, and the seller's review of it.
 
     `amount` is what the buyer reported; `amount_received` is what the seller saw arrive, and
-    only verified payments count (payments/ledger.py).
+    only verified payments count (payments/services/ledger.py).
     """
 
     class Kind(models.TextChoices):
@@ -115,10 +116,10 @@ class Payment(models.Model):
 class Refund(models.Model):
     """Money going back to a buyer: asked for when an order stops, then sent by the seller.
 
-    Only refunds marked sent are taken off what the order paid (payments/ledger.py); pending ones
-    already hold their share of it, so that refunds never add up to more than was paid. The buyer
-    gives the account to send to on their order page; the seller types the bank's reference.
-    """
+    Only refunds marked sent are taken off what the order paid (payments/services/ledger.py);
+    pending ones already hold their share of it, so that refunds never add up to more than was paid.
+    The buyer gives the account to send to on their order page; the seller types the bank's
+    reference."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("To send")

@@ -20,8 +20,16 @@ from django.db.models import (
 
 from campaigns.models import Shop
 from orders.models import Order
-from payments.ledger import ZERO, Due, paid_in, paid_sql, payment_due, refundable_in, refundable_sql
 from payments.models import Payment, PaymentAccount, Refund
+from payments.services.ledger import (
+    ZERO,
+    Due,
+    paid_in,
+    paid_sql,
+    payment_due,
+    refundable_in,
+    refundable_sql,
+)
 
 
 def accounts_for_buyers(shop: Shop):
@@ -65,7 +73,7 @@ def order_payments(order: Order) -> OrderPayments:
     """In one query (two for an order that stopped): the order's payments and refunds, oldest
     first, with what they add up to."""
     payments = list(order.payments.all())
-    # Refunds are only ever made for orders that stopped (payments/refunds.py): an active
+    # Refunds are only ever made for orders that stopped (payments/services/refunds.py): an active
     # order's page spares the query.
     refunds = list(order.refunds.all()) if order.status not in Order.ACTIVE else []
     for row in (*payments, *refunds):

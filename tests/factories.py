@@ -14,8 +14,8 @@ from django.utils import timezone
 from campaigns.models import Campaign, Shop, Variant
 from orders import tally
 from orders.models import Order, OrderLine
-from orders.services import Buyer, LineRequest, place_order
-from orders.transitions import move_order
+from orders.services.placing import Buyer, LineRequest, place_order
+from orders.services.transitions import move_order
 from payments.models import Payment
 
 _seq = itertools.count(1)

@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import Campaign, Vendor, VendorQuote
-from campaigns.transitions import move_campaign
+from campaigns.services.transitions import move_campaign
 from orders.models import Order, OrderEvent
 from payments.models import Payment, PaymentAccount, Refund
-from payments.refunds import cancel_order
-from payments.services import verify_payment
+from payments.services.cancellations import cancel_order
+from payments.services.payments import verify_payment
 from tests.factories import make_campaign, make_many_orders, make_order, payment_in_review
 from tests.orders.production import paid_orders
 

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
 from campaigns.models import Campaign, Variant
-from campaigns.phones import to_e164
+from kernel.phones import to_e164
 from orders.models import Order, OrderEvent, OrderLine
 from payments.models import Payment
 from tests.factories import make_campaign, make_order, make_shop

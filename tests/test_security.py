@@ -8,8 +8,8 @@ from django.core.cache import cache
 from django.urls import resolve
 from PIL import Image
 
-from openpo import ratelimit
-from openpo.uploads import max_body
+from kernel import ratelimit
+from kernel.uploads import max_body
 from orders.models import Order
 from payments.models import Payment
 from tests.factories import make_order

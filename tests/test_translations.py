@@ -19,7 +19,7 @@ from tests.support import page_text
 BASE = Path(settings.BASE_DIR)
 LOCALE = BASE / "locale"
 # Where user-facing strings live; the tests and benchmarks have none.
-SHIPPED = ["openpo", "campaigns", "orders", "payments", "templates", "static", "locale"]
+SHIPPED = ["openpo", "kernel", "campaigns", "orders", "payments", "templates", "static", "locale"]
 
 
 @pytest.fixture

@@ -6,12 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, CampaignImage, Variant
-from campaigns.services.campaigns import (
-    MAX_PHOTOS_PER_UPLOAD,
-    TERM_FIELDS,
-    VariantSpec,
-    slug_taken_message,
-)
+from campaigns.services.campaigns import TERM_FIELDS, VariantSpec, slug_taken_message
+from kernel.uploads import MAX_PHOTOS_PER_UPLOAD
 
 # What <input type="datetime-local"> sends and shows: no seconds, no zone. The zone is the
 # shop's, which seller_view activates, so Django reads and shows the times in it.
@@ -126,7 +122,7 @@ class CampaignForm(forms.ModelForm):
         published = self.instance.pk and self.instance.status != Campaign.Status.DRAFT
         if published and value and stored and value > stored:
             # Closing earlier stops orders; a later close is the once-only extension, decided
-            # with its rules and the buyers told (orders/decisions.py, extend_window).
+            # with its rules and the buyers told (payments/services/decisions.py, extend_window).
             raise forms.ValidationError(
                 _(
                     "Buyers have this closing time. To give them more time, use “Extend the "

@@ -7,12 +7,12 @@ from django.contrib.auth.forms import UserCreationForm
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.images import encode, open_upload
+from campaigns.exceptions import ShopSlugTaken
 from campaigns.models import Shop, validate_shop_slug
-from campaigns.phones import to_e164
-from campaigns.services.shops import ShopSlugTaken
+from kernel.images import encode, open_upload
+from kernel.phones import to_e164
 
-# The currencies campaigns/money.py knows how to show.
+# The currencies kernel/money.py knows how to show.
 CURRENCIES = [
     ("IDR", _("Indonesian rupiah (Rp)")),
     ("MYR", _("Malaysian ringgit (RM)")),

@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from orders.announcements import MAX_LENGTH
-from orders.revisions import REASON_MAX_LENGTH
+from orders.services.announcements import MAX_LENGTH
+from orders.services.revisions import REASON_MAX_LENGTH
 
 
 class DateInput(forms.DateInput):

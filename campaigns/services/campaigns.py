@@ -1,4 +1,5 @@
-"""The seller's campaign editor: create, edit, duplicate, publish, unpublish, and the photos.
+"""The seller's campaign editor: create, edit, duplicate, publish,
+unpublish (the photos: photos.py).
 
 Each function is one transaction. A change the rules refuse raises CampaignRuleBroken with the
 sentence the seller reads, and nothing is written. The counters (`reserved`) belong to the order
@@ -15,8 +16,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.files.base import ContentFile
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
@@ -24,9 +24,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from campaigns.images import add_campaign_image
-from campaigns.models import Campaign, CampaignEvent, CampaignImage, Shop, Variant
-from campaigns.transitions import move_campaign
+from campaigns.exceptions import CampaignRuleBroken
+from campaigns.models import Campaign, CampaignEvent, Shop, Variant
+from campaigns.services.photos import copy_photo
+from campaigns.services.transitions import move_campaign
 
 logger = logging.getLogger(__name__)
 
@@ -58,39 +59,6 @@ TERM_FIELDS = (
 SLUG_MAX_LENGTH = Campaign._meta.get_field("slug").max_length
 # Without a Latin letter or digit in the title (emoji, Javanese script) the slug falls back to this.
 FALLBACK_SLUG = "po"
-MAX_PHOTOS_PER_UPLOAD = 10
-
-
-class CampaignRuleBroken(Exception):
-    """A change the campaign rules refuse; nothing has been written when raised.
-
-    `message` is the sentence the seller reads; `field` names the form field it is about (the
-    Campaign field of the same name), or None when it is about the request as a whole. When
-    several rules are broken at once, `errors` holds every message by field.
-    """
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        field: str | None = None,
-        errors: dict[str | None, list[str]] | None = None,
-    ):
-        self.message = message
-        self.field = field
-        self.errors = errors or {field: [message]}
-        super().__init__(str(message))
-
-    @classmethod
-    def from_validation_error(cls, error: ValidationError) -> "CampaignRuleBroken":
-        if not hasattr(error, "error_dict"):
-            return cls(error.messages[0])
-        errors = {
-            None if field == NON_FIELD_ERRORS else field: messages
-            for field, messages in error.message_dict.items()
-        }
-        field, messages = next(iter(errors.items()))
-        return cls(messages[0], field=field, errors=errors)
 
 
 @dataclass(frozen=True)
@@ -359,7 +327,7 @@ def duplicate_campaign(
             for variant in source.variants.all()
         )
         for image in source.images.all():
-            _copy_image(image, copy)
+            copy_photo(image, copy)
         CampaignEvent.objects.create(
             campaign=copy,
             kind=CampaignEvent.Kind.CREATED,
@@ -375,25 +343,6 @@ def _window_from_tomorrow(source: Campaign, now: datetime, tz: ZoneInfo):
     tomorrow = timezone.localtime(now, tz).date() + timedelta(days=1)
     opens_at = datetime.combine(tomorrow, opens_local.time(), tzinfo=tz)
     return opens_at, opens_at + (source.closes_at - source.opens_at)
-
-
-def _copy_image(image: CampaignImage, campaign: Campaign) -> None:
-    """Copies the files, so deleting one campaign's photo never breaks the other's."""
-    try:
-        files = {}
-        for field in ("image", "thumbnail", "share_card"):
-            file = getattr(image, field)
-            if not file.name:
-                continue
-            with file.open("rb") as source:
-                extension = file.name.rsplit(".", 1)[-1]
-                files[field] = ContentFile(
-                    source.read(), name=f"{secrets.token_hex(16)}.{extension}"
-                )
-    except (FileNotFoundError, ValueError):
-        logger.warning("Photo %s of campaign %s has no file; not copied.", image.pk, campaign.pk)
-        return
-    CampaignImage.objects.create(campaign=campaign, alt=image.alt, position=image.position, **files)
 
 
 def publish_campaign(
@@ -438,48 +387,3 @@ def unpublish_campaign(*, campaign: Campaign, actor: AbstractBaseUser) -> Campai
                 % {"n": locked.reserved}
             )
         return move_campaign(campaign=locked, to=Campaign.Status.DRAFT, actor=actor)
-
-
-# --- photos ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RefusedUpload:
-    name: str
-    message: str
-
-
-def add_photos(
-    *, campaign: Campaign, uploads: Sequence, alt: str = ""
-) -> tuple[list[CampaignImage], list[RefusedUpload]]:
-    """Store each upload through images.add_campaign_image (its own transaction): a refused
-    file stores nothing and is reported by name, the others are kept."""
-    if len(uploads) > MAX_PHOTOS_PER_UPLOAD:
-        raise CampaignRuleBroken(
-            _("Upload at most %(n)d pictures at a time.") % {"n": MAX_PHOTOS_PER_UPLOAD},
-            field="images",
-        )
-    added, refused = [], []
-    for upload in uploads:
-        try:
-            added.append(add_campaign_image(campaign=campaign, upload=upload, alt=alt.strip()))
-        except ValidationError as error:
-            refused.append(RefusedUpload(name=upload.name, message=error.messages[0]))
-    return added, refused
-
-
-def describe_photo(*, photo: CampaignImage, alt: str) -> CampaignImage:
-    """Set the description screen readers read for a photo."""
-    photo.alt = alt.strip()
-    photo.save(update_fields=["alt"])
-    return photo
-
-
-def remove_photo(*, photo: CampaignImage) -> None:
-    """Delete a photo and, once the deletion is committed, its files."""
-    files = [photo.image, photo.thumbnail, photo.share_card]
-    with transaction.atomic():
-        photo.delete()
-        for file in files:
-            if file.name:
-                transaction.on_commit(lambda f=file: f.storage.delete(f.name))

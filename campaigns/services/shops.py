@@ -4,66 +4,21 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
-from django.utils.translation import gettext_lazy as _
 
+from campaigns.exceptions import (
+    AlreadyMember,
+    AmbiguousEmail,
+    EmailTaken,
+    OwnerOnly,
+    OwnerStays,
+    ShopSlugTaken,
+    UnknownEmail,
+    UsernameTaken,
+)
 from campaigns.models import RESERVED_SLUGS, Shop
 
 # Room for a "-12" suffix within the slug's 50 characters.
 SLUG_BASE_LENGTH = 45
-
-
-class ShopRefused(Exception):
-    """Base for every request the shop rules refuse; nothing has been written when raised.
-
-    `message` is the sentence the seller reads; `field` names the argument it is about (the
-    forms use the same names), or None when it is about the request as a whole.
-    """
-
-    message = _("This could not be done.")
-    field: str | None = None
-
-    def __init__(self, message=None):
-        if message is not None:
-            self.message = message
-        super().__init__(str(self.message))
-
-
-class UsernameTaken(ShopRefused):
-    message = _("That username is taken; choose another.")
-    field = "username"
-
-
-class EmailTaken(ShopRefused):
-    message = _("An OpenPO account already uses that email. Log in, or reset your password.")
-    field = "email"
-
-
-class ShopSlugTaken(ShopRefused):
-    message = _("Another shop uses that web address; choose another.")
-    field = "shop_slug"
-
-
-class UnknownEmail(ShopRefused):
-    message = _("No OpenPO account uses that email; ask them to sign up first.")
-    field = "email"
-
-
-class AmbiguousEmail(ShopRefused):
-    message = _("Several OpenPO accounts use that email; ask them for the one they log in with.")
-    field = "email"
-
-
-class AlreadyMember(ShopRefused):
-    message = _("That account is already a member of this shop.")
-    field = "email"
-
-
-class OwnerOnly(ShopRefused):
-    message = _("Only the shop's owner can add or remove members.")
-
-
-class OwnerStays(ShopRefused):
-    message = _("The owner cannot be removed from the shop.")
 
 
 def free_slug(name: str) -> str:

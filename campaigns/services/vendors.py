@@ -10,9 +10,9 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from campaigns.margin import break_even_quantity, suggested_minimum
+from campaigns.exceptions import CampaignRuleBroken
 from campaigns.models import Campaign, CampaignEvent, Shop, Vendor, VendorQuote
-from campaigns.services.campaigns import CampaignRuleBroken
+from campaigns.services.margin import break_even_quantity, suggested_minimum
 
 
 def vendor_name_taken(*, shop: Shop, name: str, exclude_pk: int | None = None) -> bool:

@@ -9,16 +9,16 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from campaigns.access import seller_view
-from campaigns.charts import HEIGHT, WIDTH, daily_bars
 from campaigns.forms.decisions import ExtendWindowForm
 from campaigns.forms.updates import AnnouncementForm, ReviseDatesForm
 from campaigns.models import Announcement, Campaign
-from campaigns.whatsapp import wa_link
+from campaigns.views.access import seller_view
+from campaigns.views.charts import HEIGHT, WIDTH, daily_bars
+from kernel.whatsapp import wa_link
 from orders import chat
 from orders import selectors as orders
-from orders.decisions import production_moves
 from payments.selectors import payments_to_review
+from payments.services.decisions import production_moves
 
 
 @login_required

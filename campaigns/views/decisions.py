@@ -1,20 +1,32 @@
-"""The seller's production decisions on a campaign: start, finish, extend the window.
+"""The seller's decisions on a campaign, from its overview: start and finish production, extend
+the window, and the two that send money back, mark failed and cancel (payments/services/
+decisions.py holds them all).
 
 Each view calls one service; a refused decision becomes a message on the overview and nothing
-changes. Campaigns are fetched through the shop, so another shop's campaign is a 404.
+changes. Failing and cancelling ask for a reason, then show what they will do (orders cancelled,
+money to refund) and wait for a second, confirming press. Campaigns are fetched through the
+shop, so another shop's campaign is a 404.
 """
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from campaigns.access import seller_view
-from campaigns.forms.decisions import ExtendWindowForm
-from orders.decisions import DecisionRefused, extend_window, start_production
-from payments import decisions as payment_decisions
+from campaigns.forms.decisions import ExtendWindowForm, ReasonForm
+from campaigns.views.access import seller_view
+from payments.exceptions import DecisionRefused, PaymentRefused
+from payments.selectors import campaign_stop_preview
+from payments.services.decisions import (
+    cancel_campaign,
+    extend_window,
+    fail_campaign,
+    finish_production,
+    start_production,
+)
 
 
 def _campaign(shop, campaign_id):
@@ -49,8 +61,7 @@ def campaign_start_production(request, shop, campaign_id):
 def campaign_finish_production(request, shop, campaign_id):
     campaign = _campaign(shop, campaign_id)
     try:
-        # Through payments: what each order still owes comes from its ledger.
-        payment_decisions.finish_production(campaign=campaign, actor=request.user)
+        finish_production(campaign=campaign, actor=request.user)
     except DecisionRefused as refused:
         messages.error(request, refused.message)
     else:
@@ -80,3 +91,67 @@ def campaign_extend(request, shop, campaign_id):
         closes = date_format(timezone.localtime(extended.closes_at), "DATETIME_FORMAT")
         messages.success(request, _("The window now closes %(closes)s.") % {"closes": closes})
     return _overview(shop, campaign)
+
+
+# --- fail or cancel: a reason, a preview, then a confirming press --------------------------------
+
+
+DECISIONS = {
+    "fail": {
+        "service": fail_campaign,
+        "title": gettext_lazy("Mark failed and refund"),
+        "explain": gettext_lazy(
+            "The campaign did not reach its minimum: it is marked failed, every order still "
+            "going is cancelled and the money each paid goes on the refunds list."
+        ),
+        "done": gettext_lazy("The campaign is marked failed."),
+    },
+    "cancel": {
+        "service": cancel_campaign,
+        "title": gettext_lazy("Cancel and refund"),
+        "explain": gettext_lazy(
+            "The campaign is cancelled, every order still going is cancelled and the money "
+            "each paid goes on the refunds list."
+        ),
+        "done": gettext_lazy("The campaign is cancelled."),
+    },
+}
+
+
+@seller_view
+@require_POST
+def campaign_fail(request, shop, campaign_id):
+    return _decide(request, shop, campaign_id, "fail")
+
+
+@seller_view
+@require_POST
+def campaign_cancel(request, shop, campaign_id):
+    return _decide(request, shop, campaign_id, "cancel")
+
+
+def _decide(request, shop, campaign_id, decision: str):
+    campaign = get_object_or_404(shop.campaigns, pk=campaign_id)
+    spec = DECISIONS[decision]
+    form = ReasonForm(request.POST)
+    if not form.is_valid() or not form.cleaned_data["confirm"]:
+        # First press (or no reason): what will happen, and the button that makes it happen.
+        context = {
+            "shop": shop,
+            "campaign": campaign,
+            "form": form,
+            "decision": decision,
+            "spec": spec,
+            "preview": campaign_stop_preview(campaign),
+        }
+        status = 200 if form.is_valid() else 400
+        return render(request, "dashboard/payments/campaign_stop.html", context, status=status)
+    try:
+        stopped = spec["service"](
+            campaign=campaign, actor=request.user, reason=form.cleaned_data["reason"]
+        )
+    except PaymentRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, f"{spec['done']} {stopped.summary()}")
+    return redirect("dashboard:campaign", shop_slug=shop.slug, campaign_id=campaign.pk)

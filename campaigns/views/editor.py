@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from campaigns import timing
-from campaigns.access import seller_view
+from campaigns.exceptions import CampaignRuleBroken
 from campaigns.forms.editor import (
     CampaignForm,
     PhotoAltForm,
@@ -25,7 +24,9 @@ from campaigns.forms.editor import (
 )
 from campaigns.models import Campaign
 from campaigns.services import campaigns as services
-from campaigns.services.campaigns import CampaignRuleBroken
+from campaigns.services import photos as photo_services
+from campaigns.services import timing
+from campaigns.views.access import seller_view
 
 VARIANTS_PREFIX = "variants"
 
@@ -154,7 +155,7 @@ def campaign_photos(request, shop, campaign_id):
     form = PhotoUploadForm(request.POST, request.FILES) if posted else PhotoUploadForm()
     if posted and form.is_valid():
         try:
-            added, refused = services.add_photos(
+            added, refused = photo_services.add_photos(
                 campaign=campaign, uploads=form.cleaned_data["images"], alt=form.cleaned_data["alt"]
             )
         except CampaignRuleBroken as broken:
@@ -191,7 +192,7 @@ def campaign_photo(request, shop, campaign_id, photo_id):
     photo = get_object_or_404(campaign.images, pk=photo_id)
     form = PhotoAltForm(request.POST, instance=photo, prefix=f"photo-{photo.pk}")
     if form.is_valid():
-        services.describe_photo(photo=photo, alt=form.cleaned_data["alt"])
+        photo_services.describe_photo(photo=photo, alt=form.cleaned_data["alt"])
         messages.success(request, _("Description saved."))
     else:
         messages.error(request, form.errors["alt"][0])
@@ -203,6 +204,6 @@ def campaign_photo(request, shop, campaign_id, photo_id):
 def campaign_photo_delete(request, shop, campaign_id, photo_id):
     campaign = _campaign(shop, campaign_id)
     photo = get_object_or_404(campaign.images, pk=photo_id)
-    services.remove_photo(photo=photo)
+    photo_services.remove_photo(photo=photo)
     messages.success(request, _("Photo deleted."))
     return redirect("dashboard:campaign_photos", shop_slug=shop.slug, campaign_id=campaign.pk)

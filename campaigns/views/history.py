@@ -5,10 +5,10 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from campaigns.access import seller_view
-from campaigns.charts import HEIGHT, WIDTH, bars
-from campaigns.timing import CLOSING_DAY, PAY_DAY, in_payday_span
-from orders.history import DAYS, HOURS, order_history
+from campaigns.services.timing import CLOSING_DAY, PAY_DAY, in_payday_span
+from campaigns.views.access import seller_view
+from campaigns.views.charts import HEIGHT, WIDTH, bars
+from orders.selectors import DAYS, HOURS, order_history
 
 
 def hour_label(hour: int) -> str:

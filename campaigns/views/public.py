@@ -6,12 +6,12 @@ from django.utils.translation import gettext as _
 
 from campaigns import selectors
 from campaigns.models import Campaign, Shop
-from campaigns.whatsapp import wa_link
-from openpo.ratelimit import allow_rate
+from kernel.ratelimit import allow_rate
+from kernel.whatsapp import wa_link
 from orders import chat
 from orders.exceptions import OrderRefused
-from orders.forms import OrderForm
-from orders.services import expire_overdue, place_order
+from orders.forms.public import OrderForm
+from orders.services.placing import expire_overdue, place_order
 
 
 def shop_detail(request, shop_slug):

@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from campaigns.access import seller_view
+from campaigns.exceptions import OwnerOnly, ShopRefused, ShopSlugTaken
 from campaigns.forms.shop import AddMemberForm, ShopSettingsForm, SignupForm
 from campaigns.models import Shop
 from campaigns.services import shops
+from campaigns.views.access import seller_view
 
 
 @sensitive_post_parameters("password1", "password2")
@@ -24,7 +25,7 @@ def signup(request):
         if form.is_valid():
             try:
                 shop = shops.create_seller(**form.seller())
-            except shops.ShopRefused as refusal:
+            except ShopRefused as refusal:
                 form.add_error(refusal.field, refusal.message)
             else:
                 login(request, shop.owner, backend="django.contrib.auth.backends.ModelBackend")
@@ -47,7 +48,7 @@ def shop_settings(request, shop):
                     saved = form.save()
             except IntegrityError:
                 # Another shop took the address between the check and the save.
-                form.add_error("slug", shops.ShopSlugTaken.message)
+                form.add_error("slug", ShopSlugTaken.message)
             else:
                 messages.success(request, _("Shop settings saved."))
                 return redirect("dashboard:shop_settings", shop_slug=saved.slug)
@@ -66,10 +67,10 @@ def members(request, shop):
             member = shops.add_member(
                 shop=shop, email=form.cleaned_data["email"], actor=request.user
             )
-        except shops.OwnerOnly as refusal:
+        except OwnerOnly as refusal:
             form.add_error(None, refusal.message)
             status = 403
-        except shops.ShopRefused as refusal:
+        except ShopRefused as refusal:
             form.add_error(refusal.field, refusal.message)
         else:
             messages.success(
@@ -91,7 +92,7 @@ def member_remove(request, shop, user_id):
     member = get_object_or_404(shop.members, pk=user_id)
     try:
         shops.remove_member(shop=shop, user=member, actor=request.user)
-    except shops.ShopRefused as refusal:
+    except ShopRefused as refusal:
         messages.error(request, refusal.message)
     else:
         messages.success(

@@ -9,11 +9,12 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from campaigns.access import seller_view
 from campaigns.forms.updates import AnnouncementForm, ReviseDatesForm
+from campaigns.views.access import seller_view
 from campaigns.views.dashboard import overview_campaign, render_overview
-from orders.announcements import AnnouncementRefused, announce
-from orders.revisions import RevisionRefused, revise_dates
+from orders.exceptions import AnnouncementRefused, RevisionRefused
+from orders.services.announcements import announce
+from orders.services.revisions import revise_dates
 
 
 def _overview(shop, campaign):

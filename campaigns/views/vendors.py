@@ -5,11 +5,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from campaigns import margin
-from campaigns.access import seller_view
+from campaigns.exceptions import CampaignRuleBroken
 from campaigns.forms.vendors import QuoteForm, VendorForm
+from campaigns.services import margin
 from campaigns.services import vendors as services
-from campaigns.services.campaigns import CampaignRuleBroken
+from campaigns.views.access import seller_view
 
 
 def _add_refusal(form, broken: CampaignRuleBroken) -> None:

@@ -2,13 +2,13 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from campaigns.money import quantize
-from campaigns.whatsapp import wa_link
+from kernel.money import quantize
+from kernel.whatsapp import wa_link
 from orders import chat
 from orders.models import Order
 from orders.selectors import order_for_buyer, order_timeline
-from payments.forms_public import PaymentForm
-from payments.forms_refunds import buyer_refund_items
+from payments.forms.public import PaymentForm
+from payments.forms.refunds import buyer_refund_items
 from payments.selectors import accounts_for_buyers, order_payments
 
 

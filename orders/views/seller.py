@@ -11,18 +11,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from campaigns.access import seller_view
-from campaigns.money import format_money
-from campaigns.whatsapp import wa_link
-from orders import chat, exports, selectors
-from orders.forms_seller import CancelOrderForm, InternalNoteForm, OrderFilterForm
-from orders.forms_shipping import ShipOrderForm
+from campaigns.views.access import seller_view
+from kernel.money import format_money
+from kernel.whatsapp import wa_link
+from orders import chat, selectors
+from orders.forms.seller import CancelOrderForm, InternalNoteForm, OrderFilterForm
+from orders.forms.shipping import ShipOrderForm
 from orders.models import Order
-from orders.transitions import ALLOWED
+from orders.services.transitions import ALLOWED
+from orders.views import exports
 from payments.exceptions import PaymentRefused
-from payments.forms_refunds import RefundForm
-from payments.refunds import cancel_order
+from payments.forms.refunds import RefundForm
 from payments.selectors import order_payments
+from payments.services.cancellations import cancel_order
 
 ORDERS_PER_PAGE = 25
 

@@ -15,11 +15,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from campaigns.access import seller_view
-from orders.forms_shipping import BulkShippingForm, ShipOrderForm
-from orders.fulfilment import (
+from campaigns.views.access import seller_view
+from orders.exceptions import ShippingRefused
+from orders.forms.shipping import BulkShippingForm, ShipOrderForm
+from orders.services.fulfilment import (
     SHIPPING_CAMPAIGNS,
-    ShippingRefused,
     complete_order,
     confirm_receipt,
     mark_shipped,

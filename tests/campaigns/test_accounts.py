@@ -8,8 +8,9 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 
+from campaigns.exceptions import EmailTaken, ShopSlugTaken
 from campaigns.models import Shop
-from campaigns.services.shops import EmailTaken, ShopSlugTaken, create_seller
+from campaigns.services.shops import create_seller
 from tests.factories import make_user
 from tests.support import page_text
 

@@ -2,8 +2,9 @@
 
 import pytest
 
+from campaigns.exceptions import CampaignMoveNotAllowed
 from campaigns.models import Campaign, CampaignEvent
-from campaigns.transitions import ALLOWED, CampaignMoveNotAllowed, move_campaign
+from campaigns.services.transitions import ALLOWED, move_campaign
 from tests.factories import make_campaign, make_user
 
 S = Campaign.Status

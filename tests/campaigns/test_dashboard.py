@@ -6,9 +6,9 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
-from campaigns.charts import HEIGHT, daily_bars
+from campaigns.views.charts import HEIGHT, daily_bars
 from orders.models import Order
-from orders.transitions import move_order
+from orders.services.transitions import move_order
 from payments.models import Payment
 from tests.factories import count_queries, make_campaign, make_many_orders, make_order, make_shop
 

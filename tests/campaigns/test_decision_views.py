@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import Campaign, CampaignEvent
-from orders.decisions import extend_window, start_production
 from orders.models import Order
+from payments.services.decisions import extend_window, start_production
 from tests.factories import make_campaign, make_order, make_shop
 from tests.orders.production import close_window, confirmed_order
 

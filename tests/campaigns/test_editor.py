@@ -14,9 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from campaigns import images
+from campaigns.exceptions import CampaignRuleBroken
 from campaigns.models import Campaign, CampaignEvent, CampaignImage, Variant
-from campaigns.services.campaigns import CampaignRuleBroken, VariantSpec, update_campaign
+from campaigns.services import photos
+from campaigns.services.campaigns import VariantSpec, update_campaign
+from kernel import images
 from orders.models import Order, OrderLine
 from tests.factories import make_campaign, make_order, make_shop
 from tests.support import page_text
@@ -670,7 +672,7 @@ def test_duplicate_copies_terms_variants_and_photos_into_a_draft_opening_tomorro
     )
     open_campaign.refresh_from_db()
     make_order(open_campaign, quantity=2, note="Green, “SARI”")
-    images.add_campaign_image(campaign=open_campaign, upload=picture(), alt="Green tote")
+    photos.add_campaign_image(campaign=open_campaign, upload=picture(), alt="Green tote")
 
     # when the seller duplicates it
     response = seller.post(url("campaign_duplicate", shop, open_campaign))
@@ -949,7 +951,7 @@ def test_seller_describes_and_deletes_a_photo(
     seller, shop, open_campaign, media_root, django_capture_on_commit_callbacks
 ):
     # given a stored photo
-    photo = images.add_campaign_image(campaign=open_campaign, upload=picture())
+    photo = photos.add_campaign_image(campaign=open_campaign, upload=picture())
     files = [Path(photo.image.path), Path(photo.thumbnail.path)]
     assert all(f.exists() for f in files)
 
@@ -972,7 +974,7 @@ def test_seller_describes_and_deletes_a_photo(
 
 
 def test_the_photos_page_labels_every_input(seller, shop, open_campaign, media_root):
-    images.add_campaign_image(campaign=open_campaign, upload=picture(), alt="Front")
+    photos.add_campaign_image(campaign=open_campaign, upload=picture(), alt="Front")
     response = seller.get(url("campaign_photos", shop, open_campaign))
     text = response.content.decode()
     for input_id in re.findall(r'<(?:input|textarea)[^>]* id="([^"]+)"', text):

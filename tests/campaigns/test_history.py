@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 
 from orders import tally
-from orders.history import order_history
 from orders.models import Order
-from orders.transitions import move_order
+from orders.selectors import order_history
+from orders.services.transitions import move_order
 from tests.factories import count_queries, make_campaign, make_many_orders, make_order, make_shop
 from tests.support import page_text
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from campaigns.margin import (
+from campaigns.services.margin import (
     Margin,
     average_price,
     break_even_quantity,

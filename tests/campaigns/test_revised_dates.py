@@ -10,10 +10,11 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from campaigns.models import Campaign, CampaignEvent
-from campaigns.transitions import move_campaign
+from campaigns.services.transitions import move_campaign
+from orders.exceptions import RevisionRefused
 from orders.models import Order
-from orders.revisions import RevisionRefused, revise_dates
-from orders.transitions import move_order
+from orders.services.revisions import revise_dates
+from orders.services.transitions import move_order
 from tests.factories import make_buyer, make_campaign, make_order
 from tests.support import page_text
 

@@ -9,8 +9,8 @@ from django.db.models import Sum
 
 from campaigns.models import Campaign, CampaignImage, Shop, Variant
 from orders.models import Order, OrderEvent, OrderLine
-from payments.ledger import amount_paid
 from payments.models import Payment, PaymentAccount, Refund
+from payments.services.ledger import amount_paid
 
 MODELS = [
     get_user_model(),

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from campaigns.images import add_campaign_image
+from campaigns.services.photos import add_campaign_image
 from tests.payments.pictures import png
 from tests.support import page_text
 

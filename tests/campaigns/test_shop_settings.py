@@ -7,8 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from campaigns.exceptions import OwnerOnly, OwnerStays
 from campaigns.models import Shop
-from campaigns.services.shops import OwnerOnly, OwnerStays, add_member, remove_member
+from campaigns.services.shops import add_member, remove_member
 from tests.factories import make_shop, make_user
 from tests.support import page_text
 

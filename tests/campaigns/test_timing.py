@@ -1,4 +1,5 @@
-"""Order windows around pay day (campaigns/timing.py): what the editor offers on a given day."""
+"""Order windows around pay day (campaigns/services/timing.py): what the editor offers on a given
+day."""
 
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -6,7 +7,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
-from campaigns.timing import (
+from campaigns.services.timing import (
     MAX_LENGTH,
     MIN_LENGTH,
     in_payday_span,

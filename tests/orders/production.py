@@ -6,11 +6,10 @@ from decimal import Decimal
 from django.utils import timezone
 
 from campaigns.models import Campaign
-from orders.decisions import start_production
 from orders.models import Order
-from orders.transitions import move_order
-from payments.decisions import finish_production
+from orders.services.transitions import move_order
 from payments.models import Payment
+from payments.services.decisions import finish_production, start_production
 from tests.factories import make_order
 
 

@@ -8,9 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from campaigns.models import Announcement, CampaignEvent
-from orders.announcements import AnnouncementRefused, announce
+from orders.exceptions import AnnouncementRefused
 from orders.models import Order
-from orders.transitions import move_order
+from orders.services.announcements import announce
+from orders.services.transitions import move_order
 from tests.factories import make_buyer, make_campaign, make_order
 from tests.support import page_text
 

@@ -11,7 +11,7 @@ from django.db.models import Sum
 from campaigns.models import Campaign, Variant
 from orders.exceptions import CampaignNotOpen, LimitExceeded, OrderRefused, SoldOut
 from orders.models import Order, OrderLine
-from orders.services import LineRequest, place_order
+from orders.services.placing import LineRequest, place_order
 from tests.factories import make_buyer, make_campaign
 from tests.support import race
 

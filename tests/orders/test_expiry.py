@@ -5,12 +5,12 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from campaigns.clock import shop_time
 from campaigns.models import Campaign, Variant
+from kernel.clock import shop_time
 from orders.exceptions import CampaignNotOpen, SoldOut
 from orders.models import Order, OrderEvent
-from orders.services import expire_overdue
-from orders.transitions import move_order
+from orders.services.placing import expire_overdue
+from orders.services.transitions import move_order
 from payments.models import Payment
 from tests.factories import (
     make_buyer,

@@ -9,19 +9,19 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from campaigns.models import Campaign, CampaignEvent
-from orders.fulfilment import (
-    ShippingRefused,
+from orders.exceptions import ShippingRefused
+from orders.models import Order, OrderEvent
+from orders.selectors import order_for_buyer, order_timeline
+from orders.services.fulfilment import (
     complete_order,
     confirm_receipt,
     mark_shipped,
     preview_bulk_shipping,
     ship_in_bulk,
 )
-from orders.models import Order, OrderEvent
-from orders.selectors import order_for_buyer, order_timeline
-from orders.services import expire_overdue
-from orders.transitions import move_order
-from payments.refunds import cancel_order
+from orders.services.placing import expire_overdue
+from orders.services.transitions import move_order
+from payments.services.cancellations import cancel_order
 from tests.factories import make_campaign, make_order, past_deadline
 from tests.orders.production import paid_orders
 from tests.support import race

@@ -15,7 +15,7 @@ from django.utils import dateformat, timezone
 
 from campaigns.models import Campaign, Variant
 from orders.models import Order, OrderEvent, OrderLine
-from orders.services import LineRequest, place_order
+from orders.services.placing import LineRequest, place_order
 from payments.models import PaymentAccount
 from tests.factories import jakarta_noon, make_buyer, make_campaign, make_order, make_user
 from tests.support import page_text

@@ -18,8 +18,8 @@ from orders.exceptions import (
     SoldOut,
 )
 from orders.models import Order, OrderEvent, OrderLine
-from orders.services import MAX_NOTE_LENGTH, LineRequest, place_order
-from orders.transitions import move_order
+from orders.services.placing import MAX_NOTE_LENGTH, LineRequest, place_order
+from orders.services.transitions import move_order
 from tests.factories import make_buyer, make_campaign, make_order
 
 pytestmark = pytest.mark.django_db
@@ -428,7 +428,7 @@ def test_an_order_code_that_is_already_taken_is_drawn_again(open_campaign, monke
     # given an existing order, and a code generator that first repeats its code
     first = make_order(open_campaign, quantity=1, note="x")
     codes = iter([first.code, "ZZZZ999"])
-    monkeypatch.setattr("orders.services.new_code", lambda: next(codes))
+    monkeypatch.setattr("orders.services.placing.new_code", lambda: next(codes))
     # when another buyer orders
     second = make_order(open_campaign, quantity=1, note="y")
     # then they get their order under a fresh code

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from campaigns.models import Campaign
 from orders.models import Order
-from orders.services import LineRequest, place_order
-from orders.transitions import move_order
+from orders.services.placing import LineRequest, place_order
+from orders.services.transitions import move_order
 from tests.factories import make_buyer, make_campaign, make_order
 from tests.support import page_text
 

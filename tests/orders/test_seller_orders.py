@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from campaigns.models import Campaign, Variant
-from campaigns.money import format_money
+from kernel.money import format_money
 from orders.models import Order, OrderEvent, OrderLine
-from orders.services import LineRequest, place_order
-from orders.transitions import move_order
+from orders.services.placing import LineRequest, place_order
+from orders.services.transitions import move_order
 from payments.models import Payment
 from tests.factories import make_buyer, make_campaign, make_order, make_shop, make_user
 from tests.support import page_text

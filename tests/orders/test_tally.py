@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from campaigns.models import Campaign
 from orders import selectors, tally
 from orders.models import CampaignHour, CampaignTally, Order, VariantTally
-from orders.transitions import ALLOWED, move_order
+from orders.services.transitions import ALLOWED, move_order
 from tests.factories import make_campaign, make_many_orders, make_order
 from tests.support import page_text
 

@@ -9,8 +9,8 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from campaigns.clock import shop_time
 from campaigns.models import Campaign
+from kernel.clock import shop_time
 from orders.models import Order, OrderEvent
 from tests.factories import (
     balance_due_in,

@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.utils import dateformat
 
 from campaigns.models import Campaign, CampaignEvent
-from campaigns.transitions import move_campaign
+from campaigns.services.transitions import move_campaign
 from orders.models import Order, OrderEvent
-from orders.revisions import revise_dates
 from orders.selectors import order_timeline
-from orders.transitions import move_order
+from orders.services.revisions import revise_dates
+from orders.services.transitions import move_order
 from tests.factories import make_campaign, make_order, make_user
 from tests.support import page_text
 

@@ -5,8 +5,8 @@ import pytest
 from campaigns.models import Campaign
 from orders.exceptions import TransitionNotAllowed
 from orders.models import Order, OrderEvent
-from orders.services import LineRequest, place_order
-from orders.transitions import move_order
+from orders.services.placing import LineRequest, place_order
+from orders.services.transitions import move_order
 from tests.factories import make_buyer, make_order, make_user
 
 pytestmark = pytest.mark.django_db

@@ -10,11 +10,12 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import reverse
 
-from orders.fulfilment import mark_shipped
 from orders.models import Order
-from orders.transitions import move_order
-from payments.refunds import cancel_order, give_refund_details, mark_refund_sent
-from payments.services import verify_payment
+from orders.services.fulfilment import mark_shipped
+from orders.services.transitions import move_order
+from payments.services.cancellations import cancel_order
+from payments.services.payments import verify_payment
+from payments.services.refunds import give_refund_details, mark_refund_sent
 from tests.factories import make_buyer, make_campaign, make_order
 from tests.orders.production import paid_orders
 from tests.payments.conftest import awaiting_balance, send

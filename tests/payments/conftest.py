@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 
 from orders.models import Order
-from orders.transitions import move_order
+from orders.services.transitions import move_order
 from payments.models import Payment, PaymentAccount
-from payments.services import submit_payment, verify_payment
+from payments.services.payments import submit_payment, verify_payment
 from tests.factories import make_order, make_shop
 from tests.payments.pictures import proof_jpeg
 

@@ -10,14 +10,14 @@ from django.core import mail
 from django.utils import timezone
 
 from campaigns.models import Campaign, CampaignEvent
-from campaigns.transitions import move_campaign
+from campaigns.services.transitions import move_campaign
 from orders.models import Order, OrderEvent
-from orders.transitions import move_order
+from orders.services.transitions import move_order
 from payments.exceptions import CancelRefused, InvalidReason
-from payments.ledger import amount_paid
 from payments.models import Payment, Refund
-from payments.refunds import cancel_campaign, fail_campaign
-from payments.services import verify_payment
+from payments.services.decisions import cancel_campaign, fail_campaign
+from payments.services.ledger import amount_paid
+from payments.services.payments import verify_payment
 from tests.factories import make_buyer, make_campaign, make_order
 from tests.payments.conftest import NOTE, send
 from tests.support import page_text, race

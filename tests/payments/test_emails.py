@@ -7,7 +7,7 @@ from django.core import mail
 
 from orders.models import Order
 from payments.exceptions import AlreadyReviewed, InvalidReview
-from payments.services import reject_payment, verify_payment
+from payments.services.payments import reject_payment, verify_payment
 from tests.factories import make_buyer, make_order
 from tests.payments.conftest import NOTE, awaiting_balance, send
 

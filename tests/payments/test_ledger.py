@@ -10,7 +10,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from orders.models import Order
-from orders.transitions import move_order
+from orders.services.transitions import move_order
 from payments.exceptions import (
     CancelRefused,
     InvalidAmount,
@@ -18,7 +18,9 @@ from payments.exceptions import (
     PaymentRefused,
     PaymentWaiting,
 )
-from payments.ledger import (
+from payments.models import Payment, Refund
+from payments.services.cancellations import cancel_order
+from payments.services.ledger import (
     Due,
     amount_paid,
     expected_amount,
@@ -27,9 +29,8 @@ from payments.ledger import (
     refundable,
     refundable_in,
 )
-from payments.models import Payment, Refund
-from payments.refunds import cancel_order, mark_refund_sent
-from payments.services import reject_payment, verify_payment
+from payments.services.payments import reject_payment, verify_payment
+from payments.services.refunds import mark_refund_sent
 from tests.factories import make_campaign, make_order
 from tests.payments.conftest import send
 

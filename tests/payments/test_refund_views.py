@@ -11,10 +11,11 @@ from django.utils import timezone
 
 from campaigns.models import Campaign
 from orders.models import Order
-from orders.transitions import move_order
+from orders.services.transitions import move_order
 from payments.models import Refund
-from payments.refunds import cancel_order, give_refund_details, mark_refund_sent
-from payments.services import verify_payment
+from payments.services.cancellations import cancel_order
+from payments.services.payments import verify_payment
+from payments.services.refunds import give_refund_details, mark_refund_sent
 from tests.factories import make_buyer, make_campaign, make_order
 from tests.payments.conftest import NOTE, send
 from tests.payments.pictures import proof_jpeg, upload

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from campaigns.models import Campaign
 from orders.models import Order, OrderEvent
-from orders.transitions import move_order
+from orders.services.transitions import move_order
 from payments.exceptions import (
     BalanceRefused,
     CancelRefused,
@@ -22,17 +22,12 @@ from payments.exceptions import (
     RefundRefused,
     RefundTooLarge,
 )
-from payments.ledger import amount_paid, refundable
 from payments.models import Payment, Refund
-from payments.refunds import (
-    cancel_order,
-    cancel_unpaid_balance,
-    extend_balance,
-    give_refund_details,
-    mark_refund_sent,
-    refund_order,
-)
-from payments.services import verify_payment
+from payments.services.balances import cancel_unpaid_balance, extend_balance
+from payments.services.cancellations import cancel_order
+from payments.services.ledger import amount_paid, refundable
+from payments.services.payments import verify_payment
+from payments.services.refunds import give_refund_details, mark_refund_sent, refund_order
 from tests.payments.conftest import send, stored_files
 from tests.payments.pictures import jpeg_with_gps, proof_jpeg, upload
 from tests.support import race

@@ -10,10 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from orders.models import Order, OrderEvent
-from orders.transitions import move_order
+from orders.services.transitions import move_order
 from payments.exceptions import AlreadyReviewed, InvalidReview
 from payments.models import Payment
-from payments.services import reject_payment, verify_payment
+from payments.services.payments import reject_payment, verify_payment
 from tests.factories import make_campaign, make_order
 from tests.payments.conftest import NOTE, awaiting_balance, send
 from tests.support import page_text, race

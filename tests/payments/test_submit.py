@@ -11,7 +11,7 @@ from django.utils import timezone
 from PIL import Image
 
 from orders.models import Order, OrderEvent
-from orders.transitions import move_order
+from orders.services.transitions import move_order
 from payments.exceptions import (
     InvalidAmount,
     InvalidProof,
@@ -19,9 +19,9 @@ from payments.exceptions import (
     NothingToPay,
     PaymentWaiting,
 )
-from payments.forms_public import parse_amount
+from payments.forms.public import parse_amount
 from payments.models import Payment
-from payments.services import reject_payment, submit_payment, verify_payment
+from payments.services.payments import reject_payment, submit_payment, verify_payment
 from tests.factories import make_order
 from tests.payments import pictures
 from tests.payments.conftest import NOTE, awaiting_balance, send, stored_files
@@ -272,7 +272,7 @@ def test_files_that_are_not_acceptable_pictures_are_refused(pending_order, priva
 
 def test_a_picture_over_the_size_limit_is_refused(pending_order, private_files, monkeypatch):
     # given a limit lowered to 100 bytes (the real one is 10 MB: no need to write that much)
-    monkeypatch.setattr("campaigns.images.MAX_BYTES", 100)
+    monkeypatch.setattr("kernel.images.MAX_BYTES", 100)
     big = pictures.png()
     assert len(big) > 100
 

@@ -18,18 +18,17 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
-from campaigns.images import add_campaign_image
 from campaigns.models import Campaign, Shop
-from campaigns.phones import to_e164
+from campaigns.services.photos import add_campaign_image
 from campaigns.services.vendors import add_quote, choose_quote, save_vendor
-from orders.decisions import start_production
-from orders.fulfilment import complete_order, mark_shipped
-from orders.services import Buyer, LineRequest, place_order
-from payments.decisions import finish_production
-from payments.ledger import amount_paid, payment_due
+from kernel.phones import to_e164
+from orders.services.fulfilment import complete_order, mark_shipped
+from orders.services.placing import Buyer, LineRequest, place_order
 from payments.models import PaymentAccount
-from payments.refunds import fail_campaign, mark_refund_sent
-from payments.services import submit_payment, verify_payment
+from payments.services.decisions import fail_campaign, finish_production, start_production
+from payments.services.ledger import amount_paid, payment_due
+from payments.services.payments import submit_payment, verify_payment
+from payments.services.refunds import mark_refund_sent
 
 SHOP_SLUG = "demo"
 SELLER = ("demo", "demo-openpo-2026")

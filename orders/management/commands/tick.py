@@ -8,8 +8,8 @@ so nothing is done twice. See README.md, Scheduling.
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from orders.reminders import send_balance_reminders, send_deposit_reminders
-from orders.services import expire_overdue
+from orders.services.placing import expire_overdue
+from orders.services.reminders import send_balance_reminders, send_deposit_reminders
 
 
 class Command(BaseCommand):

@@ -1,0 +1,40 @@
+"""Shops, campaigns and what belongs to them, one module each; every model is importable from
+`campaigns.models` as Django and the migrations expect."""
+
+from campaigns.models.campaigns import (
+    Campaign,
+    CampaignImage,
+    CounterGuard,
+    Variant,
+    campaign_image_path,
+    capacity_below_reserved,
+)
+from campaigns.models.shops import (
+    RESERVED_SLUGS,
+    SellerSettings,
+    Shop,
+    validate_phone,
+    validate_shop_slug,
+)
+from campaigns.models.timeline import Announcement, AppendOnlyQuerySet, CampaignEvent, TimelineEvent
+from campaigns.models.vendors import Vendor, VendorQuote
+
+__all__ = [
+    "RESERVED_SLUGS",
+    "Announcement",
+    "AppendOnlyQuerySet",
+    "Campaign",
+    "CampaignEvent",
+    "CampaignImage",
+    "CounterGuard",
+    "SellerSettings",
+    "Shop",
+    "TimelineEvent",
+    "Variant",
+    "Vendor",
+    "VendorQuote",
+    "campaign_image_path",
+    "capacity_below_reserved",
+    "validate_phone",
+    "validate_shop_slug",
+]

@@ -1,0 +1,85 @@
+"""A seller's storefront and the seller's own settings."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from kernel.phones import to_e164
+
+# The shop slug is the first part of public URLs, so it may not shadow the app's own paths.
+RESERVED_SLUGS = frozenset(
+    {"admin", "o", "static", "media", "dashboard", "accounts", "api", "proof", "i18n", "bench"}
+)
+
+
+def validate_shop_slug(value: str) -> None:
+    if value in RESERVED_SLUGS:
+        raise ValidationError(_("“%(slug)s” is reserved; choose another."), params={"slug": value})
+
+
+def validate_phone(value: str) -> None:
+    to_e164(value)
+
+
+class SellerSettings(models.Model):
+    """A seller's own choices that follow them to every device they log in on."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="seller_settings",
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+
+    class Meta:
+        verbose_name = _("seller settings")
+        verbose_name_plural = _("seller settings")
+
+    def __str__(self):
+        return f"{self.user}: {self.language}"
+
+
+class Shop(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(
+        _("web address"), max_length=50, unique=True, validators=[validate_shop_slug]
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_shops"
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="shops", blank=True, verbose_name=_("members")
+    )
+    whatsapp = models.CharField(
+        _("WhatsApp number"), max_length=20, blank=True, validators=[validate_phone]
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="IDR")
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Jakarta")
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    unique_codes = models.BooleanField(
+        _("unique transfer codes"),
+        default=False,
+        help_text=_(
+            "Add 1–999 to each amount to transfer (kode unik) so that payments can be told "
+            "apart in the bank statement. The price does not change."
+        ),
+    )
+    logo = models.ImageField(_("logo"), upload_to="shops/", blank=True)
+    policy = models.TextField(
+        _("shop policy"), blank=True, help_text=_("Cancellation and refund policy buyers see.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("shop")
+        verbose_name_plural = _("shops")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("campaigns:shop", kwargs={"shop_slug": self.slug})

@@ -1,0 +1,276 @@
+"""Placing orders, and expiring those whose deposit never came. Each function is one
+transaction; every later move goes through transitions.py."""
+
+import secrets
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from campaigns.models import Campaign
+from kernel.money import split_deposit
+from orders import emails, tally
+from orders.exceptions import (
+    CampaignNotOpen,
+    FormAlreadyUsed,
+    InvalidLines,
+    LimitExceeded,
+    SoldOut,
+)
+from orders.models import Order, OrderEvent, OrderLine, new_code
+from orders.services.fulfilment import complete_campaign_when_done
+from orders.services.stock import take_units
+from orders.services.transitions import move_order
+
+MAX_NOTE_LENGTH = 500
+
+
+@dataclass(frozen=True)
+class LineRequest:
+    variant_id: int
+    quantity: int
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Buyer:
+    name: str
+    phone: str  # E.164
+    email: str
+    address: str
+    language: str = "en"
+
+
+def place_order(
+    *,
+    campaign: Campaign,
+    lines: list[LineRequest],
+    buyer: Buyer,
+    idempotency_key: str,
+    now: datetime | None = None,
+) -> Order:
+    """Place an order: check the window and the limits, snapshot prices, take the units.
+
+    Rules: the campaign is published and open; every line names one of its variants with a
+    positive quantity (and a note where the campaign asks for one); the order and the buyer
+    (same phone or email, active orders) stay within the campaign's caps; capacity is taken
+    atomically. The same idempotency key returns the order it already made. A campaign that
+    looks sold out first expires its own orders past their deposit deadline and tries once more.
+    """
+    now = now or timezone.now()
+    if existing := _order_for_key(campaign, idempotency_key, buyer):
+        return existing
+    if campaign.phase_at(now) == Campaign.Phase.SOLD_OUT and expire_overdue(
+        campaign=campaign, now=now
+    ):
+        campaign.refresh_from_db(fields=["reserved"])
+    _check_open(campaign, now)
+    variants = _check_lines(campaign, lines)
+    units = sum(line.quantity for line in lines)
+    if campaign.max_per_order is not None and units > campaign.max_per_order:
+        raise LimitExceeded(_("At most %(n)d units per order.") % {"n": campaign.max_per_order})
+
+    subtotal = sum(variants[line.variant_id].price * line.quantity for line in lines)
+    deposit, balance = split_deposit(
+        subtotal=subtotal,
+        units=units,
+        rule=campaign.deposit_rule,
+        value=campaign.deposit_value,
+    )
+    units_by_variant = Counter()
+    for line in lines:
+        units_by_variant[line.variant_id] += line.quantity
+
+    def create() -> Order:
+        with transaction.atomic():
+            take_units(campaign_id=campaign.pk, units_by_variant=units_by_variant)
+            # After take_units: the campaign row is locked until commit, so this buyer's
+            # concurrent orders are counted one after the other, not side by side.
+            _check_buyer_cap(campaign, buyer, units)
+            order = _insert_with_fresh_code(
+                campaign=campaign,
+                idempotency_key=idempotency_key,
+                buyer_name=buyer.name,
+                buyer_phone=buyer.phone,
+                buyer_email=buyer.email.lower(),
+                shipping_address=buyer.address,
+                language=buyer.language,
+                currency=campaign.shop.currency,
+                subtotal=subtotal,
+                deposit_amount=deposit,
+                balance_amount=balance,
+                deposit_due_at=now + campaign.deposit_window,
+                transfer_code=secrets.randbelow(999) + 1 if campaign.shop.unique_codes else 0,
+                created_at=now,
+            )
+            OrderLine.objects.bulk_create(
+                OrderLine(
+                    order=order,
+                    variant=variants[line.variant_id],
+                    variant_name=variants[line.variant_id].name,
+                    unit_price=variants[line.variant_id].price,
+                    quantity=line.quantity,
+                    note=line.note.strip(),
+                )
+                for line in lines
+            )
+            OrderEvent.objects.create(
+                order=order, kind=OrderEvent.Kind.PLACED, to_status=order.status, created_at=now
+            )
+            tally.order_placed(order)
+            emails.order_placed(order)
+        return order
+
+    try:
+        try:
+            order = create()
+        except SoldOut:
+            # No room left, unless somebody holds units past their deposit deadline: those go
+            # back first, then one more try (DESIGN.md, Time). Still full: sold out, as before.
+            if not expire_overdue(campaign=campaign, now=now):
+                raise
+            order = create()
+    except (IntegrityError, SoldOut, LimitExceeded):
+        # A double tap racing itself: the other tap may have made this very order first (and
+        # taken the last unit, or the buyer's last allowance, while this one waited).
+        if existing := _order_for_key(campaign, idempotency_key, buyer):
+            return existing
+        raise
+    return order
+
+
+def expire_overdue(*, now: datetime, campaign: Campaign | None = None) -> int:
+    """Expire pending orders whose deposit deadline has passed; return how many this call moved.
+
+    Rules: the units go back and the timeline says why (through move_order, the one door); an
+    order with a payment waiting for review is kept, since the seller may yet verify it; the
+    buyer is emailed. Each order moves in its own transaction under its row lock and is checked
+    again once locked, so running this twice, or from several processes at once, expires every
+    order once and skips (not fails on) the ones another run already moved.
+    """
+    overdue = _overdue(now)
+    if campaign is not None:
+        overdue = overdue.filter(campaign=campaign)
+    expired = 0
+    for pk, campaign_id in list(
+        overdue.order_by("deposit_due_at", "pk").values_list("pk", "campaign_id")
+    ):
+        with transaction.atomic():
+            # The campaign row first, then the order: the order campaign decisions lock them in
+            # (payments/services/decisions.py), so an expiry and a decision take turns, never
+            # deadlock.
+            Campaign.objects.select_for_update().only("pk").get(pk=campaign_id)
+            # Locked, then asked again in a fresh statement: a payment sent (or a move made)
+            # while this run waited is seen, as submit_payment holds the order's lock too.
+            order = (
+                Order.objects.select_for_update(of=("self",))
+                .select_related("campaign__shop")
+                .filter(pk=pk)
+                .first()
+            )
+            if order is None or not overdue.filter(pk=pk).exists():
+                continue
+            with translation.override(order.language):
+                note = _("Deposit not received by the deadline.")
+            move_order(order=order, to=Order.Status.EXPIRED, note=note)
+            complete_campaign_when_done(order.campaign, actor=None)
+            emails.order_expired(order)
+        expired += 1
+    return expired
+
+
+def _overdue(now: datetime):
+    # `payments__status` is the reverse relation from payments.Payment, looked up by name: orders
+    # may see payments this way without importing them (payments → orders, never back).
+    return Order.objects.filter(status=Order.Status.PENDING, deposit_due_at__lt=now).exclude(
+        payments__status="submitted"
+    )
+
+
+CODE_ATTEMPTS = 5
+
+
+def _insert_with_fresh_code(**fields) -> Order:
+    """Insert the order under a random short code, drawing again on the rare clash.
+
+    Seven characters from 31 leave a one-in-six chance of some clash across 100,000 orders, so
+    a clash is expected over a platform's life; it must cost a retry, not the buyer's order.
+    A clash on the idempotency key instead is left to place_order (it is the same order).
+    """
+    for _attempt in range(CODE_ATTEMPTS):
+        code = new_code()
+        try:
+            with transaction.atomic():
+                return Order.objects.create(code=code, **fields)
+        except IntegrityError:
+            if not Order.objects.filter(code=code).exists():
+                raise
+    raise IntegrityError(f"no free order code after {CODE_ATTEMPTS} draws")
+
+
+def _order_for_key(campaign: Campaign, key: str, buyer: Buyer) -> Order | None:
+    """The order this form already made, if any.
+
+    The phone must match too: a key alone never opens somebody else's order. A used form sent
+    again with another phone (a corrected digit, or a second person on the same page) is refused.
+    """
+    order = Order.objects.filter(campaign=campaign, idempotency_key=key).first()
+    if order is not None and order.buyer_phone != buyer.phone:
+        raise FormAlreadyUsed()
+    return order
+
+
+def _check_open(campaign: Campaign, now: datetime) -> None:
+    phase = campaign.phase_at(now)
+    if phase == Campaign.Phase.OPEN:
+        return
+    if phase == Campaign.Phase.SOLD_OUT:
+        raise CampaignNotOpen(_("Sold out: every unit of this PO has been ordered."))
+    if phase == Campaign.Phase.SCHEDULED:
+        raise CampaignNotOpen(_("This PO is not open yet; come back when it opens."))
+    if phase == Campaign.Phase.DRAFT:
+        raise CampaignNotOpen(_("This PO is not published."))
+    raise CampaignNotOpen(_("This PO is closed and takes no more orders."))
+
+
+def _check_lines(campaign: Campaign, lines: list[LineRequest]) -> dict:
+    if not lines:
+        raise InvalidLines(_("Choose at least one item and how many you want."))
+    variants = {v.pk: v for v in campaign.variants.all()}
+    for line in lines:
+        variant = variants.get(line.variant_id)
+        if variant is None:
+            raise InvalidLines(_("That item is not part of this PO."))
+        if not isinstance(line.quantity, int) or line.quantity < 1:
+            raise InvalidLines(_("Quantities must be whole numbers of at least 1."))
+        if len(line.note) > MAX_NOTE_LENGTH:
+            raise InvalidLines(
+                _("Customisation notes are at most %(n)d characters.") % {"n": MAX_NOTE_LENGTH}
+            )
+        if campaign.note_required and not line.note.strip():
+            raise InvalidLines(
+                _("Please fill in “%(prompt)s” for %(item)s.")
+                % {"prompt": campaign.note_prompt or _("customisation"), "item": variant.name}
+            )
+    return variants
+
+
+def _check_buyer_cap(campaign: Campaign, buyer: Buyer, units: int) -> None:
+    if campaign.max_per_buyer is None:
+        return
+    held = (
+        OrderLine.objects.filter(order__campaign=campaign, order__status__in=Order.ACTIVE)
+        .filter(Q(order__buyer_phone=buyer.phone) | Q(order__buyer_email=buyer.email.lower()))
+        .aggregate(units=Sum("quantity"))["units"]
+        or 0
+    )
+    if held + units > campaign.max_per_buyer:
+        left = max(campaign.max_per_buyer - held, 0)
+        raise LimitExceeded(
+            _("At most %(cap)d units per buyer; you can order %(left)d more.")
+            % {"cap": campaign.max_per_buyer, "left": left}
+        )

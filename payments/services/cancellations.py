@@ -1,0 +1,129 @@
+"""Cancelling an order that may hold the buyer's money: its units go back on sale and what it
+paid goes on the refunds list, in one transaction.
+
+Locks are taken campaign first, then the order, then a refund: the order every campaign decision
+takes them in, so a single cancellation never deadlocks with a decision on its campaign. Orders
+move through orders/services/transitions.py, the one door (DESIGN.md, Order life).
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from campaigns.models import Campaign
+from kernel.money import format_money
+from orders.models import Order
+from orders.services.fulfilment import complete_campaign_when_done
+from orders.services.transitions import ALLOWED as ORDER_MOVES
+from orders.services.transitions import move_order
+from payments import emails
+from payments.exceptions import CancelRefused
+from payments.models import Refund
+from payments.services.ledger import ZERO, refundable
+from payments.services.refunds import add_refund, check_reason
+
+
+@dataclass(frozen=True)
+class Cancellation:
+    order: Order
+    refund: Refund | None
+
+
+@dataclass(frozen=True)
+class CampaignStopped:
+    """A campaign failed or cancelled, with each order it cancelled and the refunds to send."""
+
+    campaign: Campaign
+    cancellations: list[Cancellation]
+
+    @property
+    def refunds(self) -> list[Refund]:
+        return [c.refund for c in self.cancellations if c.refund is not None]
+
+    @property
+    def refund_total(self) -> Decimal:
+        return sum((refund.amount for refund in self.refunds), ZERO)
+
+    def summary(self) -> str:
+        """For the timeline and the message: "12 orders cancelled; 9 refunds of Rp … to send"."""
+        orders, refunds = len(self.cancellations), len(self.refunds)
+        return ngettext("%(orders)d order cancelled; ", "%(orders)d orders cancelled; ", orders) % {
+            "orders": orders
+        } + ngettext(
+            "%(refunds)d refund of %(total)s in all to send.",
+            "%(refunds)d refunds of %(total)s in all to send.",
+            refunds,
+        ) % {
+            "refunds": refunds,
+            "total": format_money(self.refund_total, self.campaign.shop.currency),
+        }
+
+
+def cancel_order(*, order: Order, actor, reason: str, refund: bool = True) -> Cancellation:
+    """Cancel an order: its units go back on sale and what it paid is put on the refunds list.
+
+    Rules: a reason is required (the buyer reads it); only an order that may still be cancelled
+    (not shipped, completed, expired or already cancelled), checked under its row lock, so two
+    taps cancel it once; the refund is what the order paid, less refunds already waiting, and
+    none is made when nothing was received or `refund` is False. The buyer is emailed once the
+    cancellation commits.
+    """
+    reason = check_reason(reason)
+    with transaction.atomic():
+        locked = lock_order(order)
+        cancellation = cancel_locked(locked, actor=actor, reason=reason, refund=refund)
+        complete_campaign_when_done(locked.campaign, actor=actor)
+    order.status = locked.status
+    return cancellation
+
+
+def cancel_locked(
+    order: Order,
+    *,
+    actor,
+    reason: str,
+    kept: Decimal = ZERO,
+    refund: bool = True,
+    available: Decimal | None = None,
+) -> Cancellation:
+    """Cancel a locked order and ask for the refund of what it paid beyond `kept`.
+
+    `available` is what the order may refund, when the caller read it under the same lock.
+    """
+    if Order.Status.CANCELLED not in ORDER_MOVES[order.status]:
+        raise CancelRefused(
+            _("Order %(code)s is “%(status)s” and can no longer be cancelled. Nothing changed.")
+            % {"code": order.code, "status": order.get_status_display()}
+        )
+    move_order(order=order, to=Order.Status.CANCELLED, actor=actor, note=reason)
+    made = None
+    if refund:
+        available = refundable(order) if available is None else available
+        if available - kept > 0:
+            made = add_refund(
+                order,
+                amount=available - kept,
+                reason=reason,
+                actor=actor,
+                available=available,
+                first=True,
+            )
+    emails.order_cancelled(order, reason=reason, refund=made)
+    return Cancellation(order=order, refund=made)
+
+
+def cancellable(order: Order) -> bool:
+    return Order.Status.CANCELLED in ORDER_MOVES[order.status]
+
+
+def lock_order(order: Order) -> Order:
+    # Campaign first (cancelling gives its units back), then the order.
+    Campaign.objects.select_for_update().filter(pk=order.campaign_id).exists()
+    return (
+        Order.objects.select_for_update(of=("self",))
+        .select_related("campaign__shop")
+        .get(pk=order.pk)
+    )
