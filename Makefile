@@ -17,7 +17,7 @@ PORT ?= 8000
 # DATABASE_URL says otherwise.
 export DEBUG ?= true
 
-.PHONY: run serve test lint install messages catalogue clean
+.PHONY: run serve worker test lint install messages catalogue clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: OpenPO needs Python 3.12 or newer (python3.13 or python3.12), and none was found." >&2; exit 1; }
@@ -49,17 +49,30 @@ run: messages
 	@echo "  Campaign:  http://$(HOST):$(PORT)/demo/custom-name-tote/"
 	@echo "  Dashboard: http://$(HOST):$(PORT)/dashboard/  (the demo seller's login is above)"
 	@echo "  Admin:     http://$(HOST):$(PORT)/admin/"
+	@echo "  Worker:    e-mails (printed here), alerts and the every-minute tick; stops with the server"
 	@echo
+	$(BIN)/python manage.py tick --schedule
+	@$(BIN)/python manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# Production serving: gunicorn + WhiteNoise, DEBUG off. Needs SECRET_KEY, ALLOWED_HOSTS and
-# DATABASE_URL in the environment (README, Deploying).
+# Production serving: gunicorn + WhiteNoise, DEBUG off, and TASK_WORKERS task workers beside it
+# (stopped with it). Needs SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL in the environment (README,
+# Deploying). `make worker` runs one more task worker, e.g. on a host that serves no pages.
 WORKERS ?= 4
+TASK_WORKERS ?= 1
 serve: export DEBUG = false
 serve: messages
 	$(BIN)/python manage.py collectstatic --no-input -v0
 	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py tick --schedule
+	@workers=""; for i in $$(seq $(TASK_WORKERS)); do \
+	  $(BIN)/python manage.py db_worker --no-reload & workers="$$workers $$!"; done; \
+	trap 'kill $$workers 2>/dev/null' EXIT; \
 	$(BIN)/gunicorn openpo.wsgi --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile -
+
+worker: export DEBUG = false
+worker: messages
+	$(BIN)/python manage.py db_worker --no-reload
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

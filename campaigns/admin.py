@@ -2,20 +2,23 @@
 move only through orders/services/stock.py and decisions only through
 campaigns/services/transitions.py."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from campaigns.models import (
     Campaign,
     CampaignEvent,
     CampaignImage,
+    Email,
     SellerSettings,
     Shop,
     Variant,
     Vendor,
     VendorQuote,
 )
-from kernel.admin import ReadOnlyInline
+from campaigns.services.outbox import send_again
+from kernel.admin import ReadOnlyInline, ViewOnly
 
 # Set by the seller's revision of the estimates (with its event and the buyers' email); shown
 # read-only when the model has them (the announcements work adds them).
@@ -113,3 +116,48 @@ class CampaignAdmin(admin.ModelAdmin):
     @admin.display(description=_("phase"))
     def phase_display(self, campaign: Campaign) -> str:
         return campaign.phase.label
+
+
+@admin.register(Email)
+class EmailAdmin(ViewOnly, admin.ModelAdmin):
+    """The outbox, read-only: e-mails are written by the services and sent by the worker
+    (campaigns/services/outbox.py). A failed one can be sent again from here."""
+
+    list_display = ["created_at", "template", "to", "shop", "about", "status", "attempts"]
+    list_filter = ["status", "template", "shop"]
+    search_fields = ["to", "about", "subject"]
+    date_hierarchy = "created_at"
+    list_select_related = ["shop"]
+    actions = ["send_failed_again"]
+    fields = [
+        "shop",
+        "to",
+        "language",
+        "template",
+        "about",
+        "subject",
+        "status",
+        "attempts",
+        "last_error",
+        "next_attempt_at",
+        "sent_at",
+        "created_at",
+    ]
+    readonly_fields = fields
+
+    def has_send_permission(self, request) -> bool:
+        return request.user.is_staff
+
+    @admin.action(description=_("Send the failed ones again"), permissions=["send"])
+    def send_failed_again(self, request, queryset):
+        again = [send_again(email=email) for email in queryset.filter(status=Email.Status.FAILED)]
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d e-mail is queued again.",
+                "%(count)d e-mails are queued again.",
+                len(again),
+            )
+            % {"count": len(again)},
+            messages.SUCCESS,
+        )

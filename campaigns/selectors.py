@@ -45,3 +45,8 @@ def shop_campaigns(shop: Shop):
             "variants",
         )
     )
+
+
+def order_emails(shop: Shop, code: str, *, limit: int = 20):
+    """The e-mails about one order, newest first (the seller's order page lists them)."""
+    return shop.emails.filter(about=code)[:limit]

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from campaigns.views import dashboard, decisions, editor, history, shop, updates, vendors
+from campaigns.views import (
+    dashboard,
+    decisions,
+    editor,
+    emails,
+    history,
+    shop,
+    updates,
+    vendors,
+)
 from campaigns.views import public as views
 
 app_name = "campaigns"
@@ -25,6 +34,13 @@ dashboard_patterns = [
     path("<slug:shop_slug>/history/", history.shop_history, name="history"),
     path("<slug:shop_slug>/settings/", shop.shop_settings, name="shop_settings"),
     path("<slug:shop_slug>/members/", shop.members, name="members"),
+    path("<slug:shop_slug>/emails/", emails.email_list, name="emails"),
+    path(
+        "<slug:shop_slug>/emails/<int:email_id>/send-again/",
+        emails.email_send_again,
+        name="email_send_again",
+    ),
+    path("<slug:shop_slug>/alerts/", emails.alerts, name="alerts"),
     path(
         "<slug:shop_slug>/members/<int:user_id>/remove/", shop.member_remove, name="member_remove"
     ),

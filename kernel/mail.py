@@ -1,35 +1,31 @@
-"""Emails to buyers: rendered in their language, sent by a background task after commit.
+"""Writing and sending one e-mail: rendered in its reader's language from `emails/<template>*`,
+sent through the configured mailer (whose SMTP connection has a timeout: EMAIL_TIMEOUT).
 
-Callers pass plain strings (amounts already formatted, absolute links), so the task's arguments
-survive a database-backed queue in production; in development the ImmediateBackend sends at once.
+Nothing here runs inside a request: campaigns/services/outbox.py records each e-mail and the
+worker calls `send` for it. Callers pass plain strings (amounts already formatted, absolute
+links), so what is recorded survives a trip through the database.
 """
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
-from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import translation
 
 
-@task
-def send_templated_email(*, to: str, language: str, template: str, context: dict) -> None:
+def send(*, to: str, language: str, template: str, context: dict) -> str:
+    """Render `emails/<template>` for `to` in `language` and send it; returns the subject.
+
+    Raises what the mailer raises (smtplib.SMTPException, OSError for a refused or timed-out
+    connection) for the caller to retry.
+    """
     with translation.override(language):
-        subject = render_to_string(f"emails/{template}_subject.txt", context)
+        subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
         text = render_to_string(f"emails/{template}.txt", context)
         html = render_to_string(f"emails/{template}.html", context)
-    message = EmailMultiAlternatives(" ".join(subject.split()), text, to=[to])
+    message = EmailMultiAlternatives(subject, text, to=[to])
     message.attach_alternative(html, "text/html")
     message.send()
-
-
-def email_after_commit(*, to: str, language: str, template: str, context: dict) -> None:
-    """Queue the email once the current transaction commits (never for a rolled-back one)."""
-    transaction.on_commit(
-        lambda: send_templated_email.enqueue(
-            to=to, language=language, template=template, context=context
-        )
-    )
+    return subject
 
 
 def absolute(path: str) -> str:

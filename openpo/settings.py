@@ -4,6 +4,7 @@ Development (`make run`, `make test`) sets DEBUG=true and gets SQLite, console e
 under var/. Production sets DEBUG off and must provide SECRET_KEY and ALLOWED_HOSTS.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -40,6 +41,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_tasks_db",
+    "axes",
     "kernel",
     "campaigns",
     "orders",
@@ -61,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: refuses a locked-out login before the view runs.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "openpo.urls"
@@ -99,12 +104,13 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
 
-# Rate limits count in this cache; several app hosts must share one (Redis) for the counts
-# to hold across them.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
-# Per client address, "count/seconds" (kernel/ratelimit.py).
+# Per client address, "count/seconds" (kernel/ratelimit.py). They count in the database every
+# worker and host shares (or in Redis, when CACHE_URL names it), so 4 workers hold them exactly.
 ORDER_RATE = env.str("ORDER_RATE", default="20/600")
 PROOF_RATE = env.str("PROOF_RATE", default="10/600")
+# Password reset e-mails asked for, per client address and per e-mail address typed.
+PASSWORD_RESET_RATE = env.str("PASSWORD_RESET_RATE", default="5/3600")
 # How many proxies of our own stand in front of the app and append to X-Forwarded-For; 0 trusts
 # none of it and counts REMOTE_ADDR.
 TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=0)
@@ -120,6 +126,26 @@ FILE_UPLOAD_HANDLERS = [
 ]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background work (e-mails, alerts, the every-minute tick) goes through Django's tasks framework
+# into a table the `db_worker` command works through: no request waits on a mail server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Log-in throttling (django-axes), the staff admin's log-in included: after AXES_FAILURE_LIMIT
+# failures for one account, or from one address, both are refused until the cool-off ends (staff
+# can unlock sooner: README, Deploying). Failures count in the database every worker shares.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+AXES_CLIENT_IP_CALLABLE = "kernel.ratelimit.login_client_ip"
+# One line per refused log-in is enough; the access log of every success is not needed.
+AXES_DISABLE_ACCESS_LOG = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -177,6 +203,8 @@ def mailer_from_url(config: dict) -> dict:
             "use_tls": config.get("EMAIL_USE_TLS", False),
             "use_ssl": config.get("EMAIL_USE_SSL", False),
         }
+        # A mail server that accepts and never answers costs a worker this long, not forever.
+        options["timeout"] = env.int("EMAIL_TIMEOUT", default=10)
     elif backend == "django.core.mail.backends.filebased.EmailBackend":
         options = {"file_path": config["EMAIL_FILE_PATH"]}
     return {"BACKEND": backend, "OPTIONS": options}
@@ -209,6 +237,8 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+# Load balancers probe /healthz over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if env.bool("BEHIND_TLS_PROXY", default=False):
     # Only behind a proxy that sets this header itself (and strips it from clients).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -219,5 +249,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # One line per email sent is noise; failed tasks still log at WARNING and above.
-    "loggers": {"django.tasks": {"level": "WARNING"}},
+    # django-axes says each refused log-in at INFO; lockouts still show at WARNING.
+    "loggers": {"django.tasks": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

@@ -6,16 +6,21 @@ from django.views.generic import TemplateView
 
 from campaigns.urls import account_patterns
 from campaigns.urls import dashboard_patterns as campaign_dashboard
+from campaigns.views.accounts import PasswordResetView
 from campaigns.views.language import choose_language
+from kernel.views import healthz
 from orders.urls import dashboard_patterns as order_dashboard
 from payments.urls import buyer_patterns as payment_buyer
 from payments.urls import dashboard_patterns as payment_dashboard
 
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("healthz", healthz, name="healthz"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("i18n/setlang/", choose_language, name="set_language"),
     path("accounts/", include((account_patterns, "accounts"))),
+    # Before Django's own: the reset is throttled and its e-mail goes through the worker.
+    path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path(
         "dashboard/",

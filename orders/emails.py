@@ -1,4 +1,5 @@
-"""What buyers are told by email about their order; each sends after the transaction commits."""
+"""What buyers are told by e-mail about their order; each goes to the outbox, and the worker sends
+it once the transaction commits."""
 
 from collections.abc import Callable
 from datetime import datetime
@@ -6,9 +7,10 @@ from decimal import Decimal
 
 from django.utils import translation
 
-from campaigns.models import Campaign
+from campaigns.models import Campaign, Email
+from campaigns.services.outbox import queue_email, queue_emails
 from kernel.clock import shop_day, shop_time
-from kernel.mail import absolute, email_after_commit
+from kernel.mail import absolute
 from kernel.money import format_money
 from kernel.whatsapp import wa_link
 from orders import chat
@@ -40,12 +42,12 @@ def order_context(order: Order) -> dict:
 
 
 def order_placed(order: Order) -> None:
-    email_after_commit(
-        to=order.buyer_email,
-        language=order.language,
-        template="order_placed",
-        context=order_context(order),
-    )
+    send_to_buyer(order, "order_placed")
+
+
+def order_link(order: Order) -> None:
+    """The seller sends the buyer their private order page again (the e-mail went astray)."""
+    send_to_buyer(order, "order_link")
 
 
 def balance_due(order: Order, *, amount: Decimal) -> None:
@@ -89,11 +91,13 @@ def order_shipped(order: Order) -> None:
 
 def send_to_buyer(order: Order, template: str, **extra: str) -> None:
     """Queue `emails/<template>` to the order's buyer: order_context plus `extra` strings."""
-    email_after_commit(
+    queue_email(
         to=order.buyer_email,
         language=order.language,
         template=template,
         context=order_context(order) | extra,
+        shop=order.campaign.shop,
+        about=order.code,
     )
 
 
@@ -104,29 +108,34 @@ def email_campaign_buyers(
 
     A buyer with two orders gets one email naming both; it is written in the language of their
     latest order, and `extra(language)` adds the strings formatted for it. Returns how many
-    emails were queued. One query whatever the number of orders.
+    emails were queued. Two queries whatever the number of orders.
     """
     buyers: dict[str, list[Order]] = {}
     orders = campaign.orders.filter(status__in=Order.ACTIVE).order_by("created_at", "id")
     for order in orders:
         buyers.setdefault(order.buyer_email.strip().lower(), []).append(order)
+    emails = []
     for address, placed in buyers.items():
         latest = placed[-1]
-        email_after_commit(
-            to=address,
-            language=latest.language,
-            template=template,
-            context={
-                "buyer_name": latest.buyer_name,
-                "shop": campaign.shop.name,
-                "campaign": campaign.title,
-                "orders": [
-                    {"code": order.code, "link": absolute(order.get_absolute_url())}
-                    for order in placed
-                ],
-            }
-            | extra(latest.language),
+        context = {
+            "buyer_name": latest.buyer_name,
+            "shop": campaign.shop.name,
+            "campaign": campaign.title,
+            "orders": [
+                {"code": order.code, "link": absolute(order.get_absolute_url())} for order in placed
+            ],
+        }
+        emails.append(
+            Email(
+                shop=campaign.shop,
+                about=latest.code,
+                to=address,
+                language=latest.language,
+                template=template,
+                context=context | extra(latest.language),
+            )
         )
+    queue_emails(emails)
     return len(buyers)
 
 

@@ -17,6 +17,7 @@ dashboard_patterns = [
     path(order, seller.order_detail, name="order"),
     path(f"{order}note/", seller.order_note, name="order_note"),
     path(f"{order}cancel/", seller.order_cancel, name="order_cancel"),
+    path(f"{order}send-link/", seller.order_send_link, name="order_send_link"),
     path(f"{order}ship/", shipping.order_ship, name="order_ship"),
     path(f"{order}complete/", shipping.order_complete, name="order_complete"),
     path(f"{campaign}shipping/", shipping.campaign_shipping, name="campaign_shipping"),

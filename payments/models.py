@@ -178,3 +178,20 @@ class Refund(models.Model):
     @property
     def has_bank_details(self) -> bool:
         return bool(self.account_number)
+
+
+class AlertState(models.Model):
+    """How far a shop's members have been alerted (payments/services/alerts.py): the last order
+    and proof each batch listed, when it went, and the last day a digest went."""
+
+    shop = models.OneToOneField(
+        Shop, on_delete=models.CASCADE, primary_key=True, related_name="alert_state"
+    )
+    orders_until = models.BigIntegerField(default=0)
+    orders_alerted_at = models.DateTimeField(null=True)
+    proofs_until = models.BigIntegerField(default=0)
+    proofs_alerted_at = models.DateTimeField(null=True)
+    digest_on = models.DateField(null=True)
+
+    def __str__(self):
+        return str(self.shop_id)

@@ -12,6 +12,17 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def tasks_run_in_line(request, settings):
+    """Unit tests run background tasks in-line (Django's ImmediateBackend) once the transaction
+    commits, so an e-mail lands in mail.outbox; tests marked `queue` keep the real database
+    queue and run its worker themselves."""
+    if "queue" not in request.keywords:
+        settings.TASKS = {
+            "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}
+        }
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Rate-limit counts start at zero in every test, so no test runs into another's."""
     cache.clear()

@@ -103,12 +103,12 @@ def test_proofs_past_the_limit_get_429_and_nothing_is_stored(client, settings, o
     assert client.get(order.get_absolute_url()).status_code == 200
 
 
-def test_the_window_ends(rf):
+def test_the_window_ends(rf, db):
     request = rf.post("/", REMOTE_ADDR="192.0.2.1")
-    assert ratelimit.allow(request, "test", 1, 1)
-    assert not ratelimit.allow(request, "test", 1, 1)
+    assert ratelimit.allow_rate(request, "test", "1/1")
+    assert not ratelimit.allow_rate(request, "test", "1/1")
     time.sleep(1.1)
-    assert ratelimit.allow(request, "test", 1, 1)
+    assert ratelimit.allow_rate(request, "test", "1/1")
 
 
 def test_forwarded_for_is_ignored_unless_proxies_are_trusted(rf, settings):

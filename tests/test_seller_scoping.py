@@ -11,6 +11,7 @@ from campaigns.models import (
     Campaign,
     CampaignEvent,
     CampaignImage,
+    Email,
     Vendor,
     VendorQuote,
 )
@@ -45,6 +46,9 @@ def victim(db):
             order=order, kind="deposit", amount=75000, sender_name="A", sender_bank="BCA"
         ).pk,
         "refund_id": Refund.objects.create(order=order, amount=75000, reason="Cancelled").pk,
+        "email_id": Email.objects.create(
+            shop=shop, to="a@example.com", language="en", template="order_link", status="failed"
+        ).pk,
         "user_id": shop.owner.pk,
         "member_id": shop.owner.pk,
     }
@@ -58,6 +62,7 @@ def snapshot():
         list(PaymentAccount.objects.values_list("provider", flat=True)),
         list(Payment.objects.values_list("status", flat=True)),
         list(Refund.objects.values_list("status", "reference", "account_number")),
+        list(Email.objects.values_list("status", flat=True)),
         Vendor.objects.count(),
         VendorQuote.objects.filter(chosen=True).count(),
         Announcement.objects.count(),

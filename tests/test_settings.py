@@ -132,3 +132,20 @@ def test_manage_py_with_a_secret_key_stays_in_production():
     # then debug stays off
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("False")
+
+
+PRINT_MAILER_AND_TASKS = (
+    "import django; django.setup(); from django.conf import settings; "
+    "print(settings.MAILERS['default']['OPTIONS']['timeout'], settings.TASKS['default']['BACKEND'])"
+)
+
+
+def test_production_sends_mail_with_a_timeout_through_the_database_queue():
+    # given production's environment, with and without EMAIL_TIMEOUT
+    default = run(["-c", PRINT_MAILER_AND_TASKS], **PRODUCTION)
+    shorter = run(["-c", PRINT_MAILER_AND_TASKS], **PRODUCTION, EMAIL_TIMEOUT="3")
+
+    # then an SMTP mail server that never answers costs a worker 10 seconds (or what is set),
+    # and e-mails go through the durable queue, never the in-request backend
+    assert default.stdout.split() == ["10", "django_tasks_db.DatabaseBackend"], default.stderr
+    assert shorter.stdout.split()[0] == "3"

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.exceptions import ShopSlugTaken
-from campaigns.models import Shop, validate_shop_slug
+from campaigns.models import SellerSettings, Shop, validate_shop_slug
 from kernel.images import encode, open_upload
 from kernel.phones import to_e164
 
@@ -201,3 +201,17 @@ class AddMemberForm(forms.Form):
         help_text=_("The email of their OpenPO account. They can then manage this shop with you."),
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
+
+
+class AlertsForm(forms.ModelForm):
+    """Which alerts the seller gets by e-mail, for every shop they run."""
+
+    class Meta:
+        model = SellerSettings
+        fields = ["alert_new_orders", "alert_proofs", "alert_decisions", "alert_digest"]
+        help_texts = {
+            "alert_new_orders": _("At most one e-mail every few minutes, listing what came in."),
+            "alert_proofs": _("Buyers who sent a proof of transfer, batched the same way."),
+            "alert_decisions": _("Once, when a campaign closes or sells out."),
+            "alert_digest": _("Each morning, when there is something to see."),
+        }

@@ -9,6 +9,7 @@ from campaigns.models.campaigns import (
     campaign_image_path,
     capacity_below_reserved,
 )
+from campaigns.models.outbox import Email
 from campaigns.models.shops import (
     RESERVED_SLUGS,
     SellerSettings,
@@ -27,6 +28,7 @@ __all__ = [
     "CampaignEvent",
     "CampaignImage",
     "CounterGuard",
+    "Email",
     "SellerSettings",
     "Shop",
     "TimelineEvent",

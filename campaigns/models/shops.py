@@ -11,6 +11,7 @@ from kernel.phones import to_e164
 # The shop slug is the first part of public URLs, so it may not shadow the app's own paths.
 RESERVED_SLUGS = frozenset(
     {"admin", "o", "static", "media", "dashboard", "accounts", "api", "proof", "i18n", "bench"}
+    | {"healthz"}
 )
 
 
@@ -32,7 +33,15 @@ class SellerSettings(models.Model):
         primary_key=True,
         related_name="seller_settings",
     )
-    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    # Empty until they pick one: until then they read their browser's language.
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, blank=True, default=""
+    )
+    # Which alerts they get by e-mail about the shops they run (payments/services/alerts.py).
+    alert_new_orders = models.BooleanField(_("new orders"), default=True)
+    alert_proofs = models.BooleanField(_("proofs of payment to review"), default=True)
+    alert_decisions = models.BooleanField(_("campaigns waiting for a decision"), default=True)
+    alert_digest = models.BooleanField(_("a daily digest"), default=True)
 
     class Meta:
         verbose_name = _("seller settings")

@@ -20,3 +20,12 @@ def use_sellers_language(sender, request, user, **kwargs):
     language = SellerSettings.objects.filter(user=user).values_list("language", flat=True).first()
     if language:
         remember_in_session(request, language)
+
+
+def choose_alerts(*, user: AbstractBaseUser, choices: dict[str, bool]) -> SellerSettings:
+    """Keep which alerts the seller wants (SellerSettings' alert_* switches)."""
+    unknown = set(choices) - {field.name for field in SellerSettings._meta.fields}
+    if unknown:
+        raise ValueError(f"not alert switches: {sorted(unknown)}")
+    chosen, _ = SellerSettings.objects.update_or_create(user=user, defaults=choices)
+    return chosen

@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import cache_control
 
 from campaigns.forms.decisions import ExtendWindowForm
 from campaigns.forms.updates import AnnouncementForm, ReviseDatesForm
@@ -22,6 +23,7 @@ from payments.services.decisions import production_moves
 
 
 @login_required
+@cache_control(private=True, no_store=True)
 def pick_shop(request):
     shops = list(request.user.shops.all())
     if len(shops) == 1:

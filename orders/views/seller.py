@@ -11,10 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from campaigns.selectors import order_emails
 from campaigns.views.access import seller_view
 from kernel.money import format_money
 from kernel.whatsapp import wa_link
-from orders import chat, selectors
+from orders import chat, emails, selectors
 from orders.forms.seller import CancelOrderForm, InternalNoteForm, OrderFilterForm
 from orders.forms.shipping import ShipOrderForm
 from orders.models import Order
@@ -91,6 +92,7 @@ def _render_detail(
         "can_cancel": Order.Status.CANCELLED in ALLOWED[order.status],
         "refund_form": RefundForm(),
         "ship_form": ship_form or ShipOrderForm(),
+        "emails": order_emails(shop, order.code),
     }
     return render(request, "dashboard/orders/order_detail.html", context, status=status)
 
@@ -104,6 +106,19 @@ def order_note(request, shop, code):
         return _render_detail(request, shop, order, note_form=form, status=400)
     form.save()
     messages.success(request, _("Internal note saved."))
+    return redirect("dashboard:order", shop_slug=shop.slug, code=order.code)
+
+
+@require_POST
+@seller_view
+def order_send_link(request, shop, code):
+    """The buyer lost the e-mail with their private link: it goes out again."""
+    order = _order(shop, code)
+    emails.order_link(order)
+    messages.success(
+        request,
+        _("The link to the order page is on its way to %(email)s.") % {"email": order.buyer_email},
+    )
     return redirect("dashboard:order", shop_slug=shop.slug, code=order.code)
 
 

@@ -299,12 +299,15 @@ def test_password_change_needs_a_login(client, db):
     assert response["Location"].startswith(reverse("login"))
 
 
-def test_a_forgotten_password_is_reset_through_the_emailed_link(client, shop):
+def test_a_forgotten_password_is_reset_through_the_emailed_link(
+    client, shop, django_capture_on_commit_callbacks
+):
     # given
     owner = shop.owner
 
     # when the seller asks for a reset
-    response = client.post(reverse("password_reset"), {"email": owner.email.upper()})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("password_reset"), {"email": owner.email.upper()})
 
     # then an email with a link arrives
     assert response["Location"] == reverse("password_reset_done")
@@ -312,7 +315,7 @@ def test_a_forgotten_password_is_reset_through_the_emailed_link(client, shop):
     email = mail.outbox[0]
     assert email.to == [owner.email]
     assert email.subject == "Reset your OpenPO password"
-    link = re.search(r"https?://testserver(/accounts/reset/\S+/)", email.body).group(1)
+    link = re.search(r"https?://[^/\s]+(/accounts/reset/\S+/)", email.body).group(1)
 
     # when they open it and choose a new password
     form_page = client.get(link, follow=True)
@@ -327,7 +330,8 @@ def test_a_forgotten_password_is_reset_through_the_emailed_link(client, shop):
     assert "Password saved" in page_text(done)
     owner.refresh_from_db()
     assert owner.check_password(PASSWORD)
-    assert client.login(username=owner.username, password=PASSWORD)
+    login = client.post(reverse("login"), {"username": owner.username, "password": PASSWORD})
+    assert login.status_code == 302
     client.logout()
     assert "This link no longer works" in page_text(client.get(link, follow=True))
 

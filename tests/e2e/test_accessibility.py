@@ -17,7 +17,7 @@ from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import Page
 
 from campaigns.management.commands.seed_demo import SELLER, SHOP_SLUG
-from campaigns.models import CampaignImage, Shop, Vendor, VendorQuote
+from campaigns.models import CampaignImage, Email, Shop, Vendor, VendorQuote
 from orders.models import Order
 from payments.models import Payment, PaymentAccount, Refund
 from tests.e2e.conftest import CHROMIUM
@@ -226,6 +226,7 @@ def test_every_page_passes_axe_fits_a_small_phone_and_shows_keyboard_focus(
         "account_id": [PaymentAccount.objects.filter(shop=shop).first().pk],
         "payment_id": [Payment.objects.filter(order__campaign__shop=shop).first().pk],
         "refund_id": [Refund.objects.filter(order__campaign__shop=shop).first().pk],
+        "email_id": [Email.objects.filter(shop=shop).first().pk],
         "user_id": [seller.pk],
         "member_id": [seller.pk],
     }

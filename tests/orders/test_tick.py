@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from campaigns.models import Campaign
+from campaigns.models import Campaign, SellerSettings
 from kernel.clock import shop_time
 from orders.models import Order, OrderEvent
 from tests.factories import (
@@ -43,6 +43,17 @@ def order_for(campaign, n: int, **buyer) -> Order:
     return make_order(campaign, note=NOTE, buyer=make_buyer(n, **buyer))
 
 
+@pytest.fixture(autouse=True)
+def sellers_take_no_alerts(shop):
+    """These tests are about what buyers get; the sellers' alerts have their own
+    (tests/payments/test_alerts.py)."""
+    off = dict.fromkeys(
+        ["alert_new_orders", "alert_proofs", "alert_decisions", "alert_digest"], False
+    )
+    for member in shop.members.all():
+        SellerSettings.objects.update_or_create(user=member, defaults=off)
+
+
 @pytest.fixture
 def deposit_due_soon(open_campaign) -> Order:
     """Sari's order, placed yesterday; its deposit is due in 5 hours."""
@@ -69,7 +80,10 @@ def test_tick_expires_reminds_and_says_how_many(
     output = tick()
 
     # then it says what it did
-    assert output == "Expired orders: 1. Deposit reminders sent: 1. Balance reminders sent: 1."
+    assert output == (
+        "Expired orders: 1. Deposit reminders sent: 1. Balance reminders sent: 1."
+        " Seller alerts: 0. E-mails queued again: 0."
+    )
     overdue_order.refresh_from_db()
     assert overdue_order.status == S.EXPIRED
     # and each reminder is on its order's timeline, with the time it went out
@@ -84,7 +98,10 @@ def test_tick_expires_reminds_and_says_how_many(
 
 
 def test_tick_with_nothing_to_do_says_so(db):
-    assert tick() == "Expired orders: 0. Deposit reminders sent: 0. Balance reminders sent: 0."
+    assert tick() == (
+        "Expired orders: 0. Deposit reminders sent: 0. Balance reminders sent: 0."
+        " Seller alerts: 0. E-mails queued again: 0."
+    )
 
 
 def test_running_tick_twice_sends_each_reminder_once(
@@ -100,7 +117,10 @@ def test_running_tick_twice_sends_each_reminder_once(
         output = tick()
 
     # then nothing more goes out
-    assert output == "Expired orders: 0. Deposit reminders sent: 0. Balance reminders sent: 0."
+    assert output == (
+        "Expired orders: 0. Deposit reminders sent: 0. Balance reminders sent: 0."
+        " Seller alerts: 0. E-mails queued again: 0."
+    )
     assert len(mail.outbox) == 2
     assert len(reminders(deposit_due_soon)) == 1
     assert len(reminders(balance_due_soon)) == 1
