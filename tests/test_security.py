@@ -13,7 +13,7 @@ from kernel.uploads import max_body
 from orders.models import Order
 from payments.models import Payment
 from tests.factories import make_order
-from tests.orders.test_order_form import order_data
+from tests.orders.order_form import order_data
 from tests.payments.pictures import jpeg_with_gps, upload
 from tests.support import page_text
 

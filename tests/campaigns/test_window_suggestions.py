@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from campaigns.models import Campaign
-from tests.campaigns.test_editor import new_campaign_data, parse_form, url
+from tests.campaigns.editor import new_campaign_data, parse_form, url
 from tests.factories import make_campaign, make_shop
 from tests.support import page_text
 

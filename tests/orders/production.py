@@ -1,4 +1,5 @@
-"""Builders for the production decisions: a window that has closed, orders whose deposit is in."""
+"""Builders for the production decisions: a window that has closed, orders whose deposit is in,
+a campaign in production."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -69,3 +70,8 @@ def paid_orders(campaign: Campaign, count: int, *, actor=None) -> list[Order]:
         order.refresh_from_db()
     campaign.refresh_from_db()
     return orders
+
+
+def in_production(campaign: Campaign, actor) -> Campaign:
+    close_window(campaign)
+    return start_production(campaign=campaign, actor=actor)

@@ -1,14 +1,18 @@
-"""Fixtures for the payment loop: orders waiting for money, the shop's team, proof files."""
+"""Fixtures for the payment loop: orders waiting for money, the shop's team, proof files, and three
+buyers of a campaign that missed its minimum."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
+from campaigns.models import Campaign
 from orders.models import Order
 from orders.services.transitions import move_order
 from payments.models import Payment, PaymentAccount
 from payments.services.payments import submit_payment, verify_payment
-from tests.factories import make_order, make_shop
+from tests.factories import make_buyer, make_order, make_shop
 from tests.payments.pictures import proof_jpeg
 
 NOTE = "Green, “SARI”"
@@ -77,3 +81,34 @@ def awaiting_balance(order: Order, actor) -> Order:
 def stranger_shop_member(db):
     """Somebody with a shop of their own, but not this one."""
     return make_shop(name="Other shop", slug="other").owner
+
+
+def order_for(campaign: Campaign, n: int, *, paid: int = 0, owner=None) -> Order:
+    """Buyer n's one Green tote, with `paid` of its Rp 75.000 deposit received."""
+    order = make_order(campaign, note=NOTE, buyer=make_buyer(n))
+    if paid:
+        verify_payment(payment=send(order, str(paid)), amount_received=Decimal(paid), actor=owner)
+        order.refresh_from_db()
+    return order
+
+
+def close(campaign: Campaign) -> Campaign:
+    Campaign.objects.filter(pk=campaign.pk).update(closes_at=timezone.now() - timedelta(hours=1))
+    campaign.refresh_from_db()
+    return campaign
+
+
+@pytest.fixture
+def orders(open_campaign, owner) -> dict[str, Order]:
+    """Three buyers of the tote PO (minimum 5): Ani confirmed, Budi part-paid, Citra unpaid."""
+    return {
+        "ani": order_for(open_campaign, 1, paid=75000, owner=owner),
+        "budi": order_for(open_campaign, 2, paid=30000, owner=owner),
+        "citra": order_for(open_campaign, 3),
+    }
+
+
+@pytest.fixture
+def missed_minimum(open_campaign, orders) -> Campaign:
+    """The window closed with 1 unit confirmed of the 5 needed."""
+    return close(open_campaign)
