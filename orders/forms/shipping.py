@@ -35,7 +35,8 @@ class BulkShippingForm(NoColon, forms.Form):
         strip=False,
         help_text=_(
             "One order a line: order code, tracking number, or order code, carrier, tracking "
-            "number. Commas, semicolons or tabs (pasted from a spreadsheet) all work."
+            "number. Spaces, commas, semicolons or tabs all work, even mixed; a header line is "
+            "skipped."
         ),
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
     )

@@ -133,10 +133,10 @@ _HEADER = re.compile(r"^(order|code|kode|no|nomor|pesanan)\b", re.IGNORECASE)
 def preview_bulk_shipping(*, campaign: Campaign, text: str) -> Preview:
     """Read pasted lines or a CSV's text: "code, tracking" or "code, carrier, tracking".
 
-    Comma, semicolon or tab separated, header optional, spaces trimmed, codes in any case. Each
-    row is flagged when its code is not one of the campaign's orders, appears more than once
-    (neither row ships: which tracking number is right?), or its order is not paid. Reads the
-    campaign's orders in one query; writes nothing.
+    Tab, semicolon, comma or space separated (mixed in one paste), header optional, spaces
+    trimmed, codes in any case. Each row is flagged when its code is not one of the campaign's
+    orders, appears more than once (neither row ships: which tracking number is right?), or its
+    order is not paid. Reads the campaign's orders in one query; writes nothing.
     """
     parsed = _parse(text)
     if len(parsed) > MAX_BULK_ROWS:
@@ -175,18 +175,27 @@ def preview_bulk_shipping(*, campaign: Campaign, text: str) -> Preview:
 
 
 def _parse(text: str) -> list[tuple[int, list[str]]]:
-    """(line number, trimmed cells) of each non-empty line."""
-    lines = text.splitlines()
-    first = next((line for line in lines if line.strip()), "")
-    delimiter = "\t" if "\t" in first else ";" if ";" in first else ","
+    """(line number, trimmed cells) of each non-empty line, each line read on its own: people
+    paste from spreadsheets (tabs), CSV files (commas or semicolons) and chats (spaces) at once."""
     parsed = []
-    for number, cells in enumerate(csv.reader(lines, delimiter=delimiter), start=1):
-        cells = [cell.strip() for cell in cells]
+    for number, line in enumerate(text.splitlines(), start=1):
+        cells = [cell.strip() for cell in _cells(line)]
         while cells and not cells[-1]:  # "CODE, JNE, 123," from a spreadsheet's spare column
             cells.pop()
         if cells:
             parsed.append((number, cells))
     return parsed
+
+
+def _cells(line: str) -> list[str]:
+    """Split on the tab, semicolon or comma the line uses; else on spaces, where the first word
+    is the code, the last the tracking number, and any words between the carrier ("J&T
+    Express")."""
+    for separator in ("\t", ";", ","):
+        if separator in line:
+            return next(csv.reader([line], delimiter=separator))
+    words = line.split()
+    return words if len(words) <= 2 else [words[0], " ".join(words[1:-1]), words[-1]]
 
 
 @dataclass(frozen=True)

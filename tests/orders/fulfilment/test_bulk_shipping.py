@@ -40,8 +40,30 @@ def test_preview_reads_pasted_lines_in_any_separator_header_and_case_and_saves_n
     assert snapshot(pins) == before
 
 
-@pytest.mark.parametrize("separator", [",", "\t"])
-def test_preview_reads_comma_and_tab_separated_lines_without_header(ready, pins, separator):
+def test_preview_reads_a_paste_as_people_type_it_spaces_tabs_commas_semicolons_mixed(ready, pins):
+    # given a list typed in a chat and pasted from a spreadsheet, in one paste with a header
+    a, b, c = ready
+    text = (
+        "Kode  Resi\n"
+        f"{a.code}   JNE0001\n"
+        f"{b.code} J&T Express  JT0002\n"
+        f"{c.code}\tSiCepat\tSC0003\n"
+    )
+
+    # when
+    preview = preview_bulk_shipping(campaign=pins, text=text)
+
+    # then each line is read by its own separator; a carrier may be several words
+    assert [(r.code, r.carrier, r.tracking_number) for r in preview.ok] == [
+        (a.code, "", "JNE0001"),
+        (b.code, "J&T Express", "JT0002"),
+        (c.code, "SiCepat", "SC0003"),
+    ]
+    assert not preview.unreadable
+
+
+@pytest.mark.parametrize("separator", [",", "\t", " ", ";"])
+def test_preview_reads_lines_in_any_one_separator_without_header(ready, pins, separator):
     text = "\n".join(f"{order.code}{separator}T{order.pk}" for order in ready)
     preview = preview_bulk_shipping(campaign=pins, text=text)
     assert [row.code for row in preview.ok] == [order.code for order in ready]
