@@ -1,12 +1,14 @@
-"""/healthz: is this host able to serve, and is the background work keeping up.
+"""Pages of the site itself rather than of a shop: /healthz and /favicon.ico.
 
-For a load balancer (200 while the database answers, 503 when it does not) and for monitoring
-(the numbers: how many tasks wait, how long the oldest has waited, when `tick` last ran).
+/healthz is for a load balancer (200 while the database answers, 503 when it does not) and for
+monitoring (the numbers: how many tasks wait, how long the oldest has waited, when `tick` last
+ran).
 """
 
 from django.db import DatabaseError
 from django.db.models import Count, Min
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -44,3 +46,9 @@ def healthz(request):
 
 def _seconds_since(moment, now) -> int | None:
     return None if moment is None else max(int((now - moment).total_seconds()), 0)
+
+
+@require_safe
+def favicon(request):
+    """Some browsers and apps ask for /favicon.ico whatever the page's `<link rel="icon">` says."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))

