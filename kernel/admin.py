@@ -6,11 +6,13 @@ done; every refusal is reported by name with the service's own sentence, never a
 """
 
 from collections.abc import Callable, Iterable
+from operator import attrgetter
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 
 from kernel.exceptions import Refused
+from kernel.money import format_money
 
 
 class ViewOnly:
@@ -65,3 +67,16 @@ def act_on_each(
     if count:
         modeladmin.message_user(request, done(count), messages.SUCCESS)
     return count
+
+
+def money(model, field: str, currency: str):
+    """A read-only admin column for the amount `field` of `model`, written the way its currency
+    is ("Rp 150.000", not 150000.00): `currency` is the dotted path to the currency code from a
+    row ("currency", "order.currency"). Set it on a ModelAdmin or inline and list its name."""
+
+    @admin.display(description=model._meta.get_field(field).verbose_name, ordering=field)
+    def show(modeladmin, obj) -> str:
+        amount = getattr(obj, field)
+        return "—" if amount is None else format_money(amount, attrgetter(currency)(obj))
+
+    return show

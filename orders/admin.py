@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from kernel.admin import ReadOnlyInline, act_on_each
+from kernel.admin import ReadOnlyInline, act_on_each, money
 from orders.models import Order, OrderEvent, OrderLine
 from orders.services.fulfilment import mark_shipped
 from payments.models import Payment, Refund
@@ -23,7 +23,9 @@ FULFILMENT_FIELDS = ["carrier", "tracking_number", "shipped_at", "received_at"]
 
 class OrderLineInline(ReadOnlyInline):
     model = OrderLine
-    fields = ["variant_name", "unit_price", "quantity", "note"]
+    fields = ["variant_name", "price", "quantity", "note"]
+    related = ["order"]
+    price = money(OrderLine, "unit_price", "order.currency")
 
 
 class PaymentInline(ReadOnlyInline):
@@ -31,23 +33,26 @@ class PaymentInline(ReadOnlyInline):
     fields = [
         "created_at",
         "kind",
-        "amount",
+        "sent",
         "status",
-        "amount_received",
+        "received",
         "sender_name",
         "sender_bank",
         "reviewed_by",
         "reviewed_at",
     ]
-    related = ["reviewed_by"]
+    related = ["reviewed_by", "order"]
     show_change_link = True
+    sent = money(Payment, "amount", "order.currency")
+    received = money(Payment, "amount_received", "order.currency")
 
 
 class RefundInline(ReadOnlyInline):
     model = Refund
-    fields = ["created_at", "amount", "reason", "status", "reference", "sent_at", "sent_by"]
-    related = ["sent_by"]
+    fields = ["created_at", "refund", "reason", "status", "reference", "sent_at", "sent_by"]
+    related = ["sent_by", "order"]
     show_change_link = True
+    refund = money(Refund, "amount", "order.currency")
 
 
 class OrderEventInline(ReadOnlyInline):
@@ -67,8 +72,8 @@ class OrderAdmin(admin.ModelAdmin):
         "campaign",
         "shop",
         "status",
-        "subtotal",
-        "deposit_amount",
+        "subtotal_",
+        "deposit_",
         "created_at",
     ]
     list_filter = ["status", "campaign__shop", "campaign", "created_at"]
@@ -81,9 +86,9 @@ class OrderAdmin(admin.ModelAdmin):
         "code",
         "status",
         "currency",
-        "subtotal",
-        "deposit_amount",
-        "balance_amount",
+        "subtotal_",
+        "deposit_",
+        "balance_",
         "transfer_code",
         "deposit_due_at",
         "balance_due_at",
@@ -101,9 +106,9 @@ class OrderAdmin(admin.ModelAdmin):
         "language",
         "internal_note",
         "currency",
-        "subtotal",
-        "deposit_amount",
-        "balance_amount",
+        "subtotal_",
+        "deposit_",
+        "balance_",
         "transfer_code",
         "deposit_due_at",
         "balance_due_at",
@@ -111,6 +116,9 @@ class OrderAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     inlines = [OrderLineInline, PaymentInline, RefundInline, OrderEventInline]
+    subtotal_ = money(Order, "subtotal", "currency")
+    deposit_ = money(Order, "deposit_amount", "currency")
+    balance_ = money(Order, "balance_amount", "currency")
     actions = ["cancel_and_refund", "ship"]
 
     def get_fields(self, request, obj=None):

@@ -66,7 +66,9 @@ class Order(models.Model):
     buyer_phone = models.CharField(_("WhatsApp number"), max_length=20)
     buyer_email = models.EmailField(_("email"))
     shipping_address = models.TextField(_("shipping address"), max_length=500)
-    language = models.CharField(_("language"), max_length=10, default=settings.LANGUAGE_CODE)
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     internal_note = models.TextField(
         _("internal note"), blank=True, help_text=_("Only the shop's team sees this.")
     )
@@ -184,7 +186,7 @@ class OrderEvent(TimelineEvent):
         verbose_name_plural = _("order events")
 
     def __str__(self):
-        return f"{self.order_id}: {self.get_kind_display()}"
+        return f"{self.created_at:%Y-%m-%d %H:%M} · {self.get_kind_display()}"
 
 
 class CampaignTally(models.Model):

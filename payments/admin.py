@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from kernel.admin import ViewOnly, act_on_each
+from kernel.admin import ViewOnly, act_on_each, money
 from payments.models import Payment, PaymentAccount, Refund
 from payments.services.payments import verify_payment
 
@@ -21,7 +21,7 @@ class PaymentAdmin(ViewOnly, admin.ModelAdmin):
     here), so the order moves and the timeline records who did it. Proof pictures are not
     shown here."""
 
-    list_display = ["order", "kind", "amount", "status", "amount_received", "created_at"]
+    list_display = ["order", "kind", "sent", "status", "received", "created_at"]
     list_filter = ["status", "kind", "order__campaign__shop", "created_at"]
     search_fields = ["order__code", "sender_name", "order__buyer_name"]
     date_hierarchy = "created_at"
@@ -30,18 +30,20 @@ class PaymentAdmin(ViewOnly, admin.ModelAdmin):
     fields = [
         "order",
         "kind",
-        "amount",
+        "sent",
         "unique_code",
         "sender_name",
         "sender_bank",
         "status",
-        "amount_received",
+        "received",
         "reject_reason",
         "reviewed_by",
         "reviewed_at",
         "created_at",
     ]
     readonly_fields = fields
+    sent = money(Payment, "amount", "order.currency")
+    received = money(Payment, "amount_received", "order.currency")
 
     def has_review_permission(self, request) -> bool:
         # The form stays read-only; reviewing is a service call, allowed to who may change payments.
@@ -76,14 +78,14 @@ class RefundAdmin(ViewOnly, admin.ModelAdmin):
     through payments/services/refunds.py, so the ledger, the timeline and the buyer's email
     follow."""
 
-    list_display = ["order", "amount", "status", "created_at", "sent_at", "reference"]
+    list_display = ["order", "refund", "status", "created_at", "sent_at", "reference"]
     list_filter = ["status", "order__campaign__shop", "created_at"]
     search_fields = ["order__code", "order__buyer_name", "reference", "account_holder"]
     date_hierarchy = "created_at"
     list_select_related = ["order"]
     fields = [
         "order",
-        "amount",
+        "refund",
         "reason",
         "status",
         "bank",
@@ -95,3 +97,4 @@ class RefundAdmin(ViewOnly, admin.ModelAdmin):
         "sent_by",
     ]
     readonly_fields = fields
+    refund = money(Refund, "amount", "order.currency")

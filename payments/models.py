@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Shop
-from kernel.money import MONEY
+from kernel.money import MONEY, format_money
 from orders.models import Order
 from payments.storage import private_storage
 
@@ -110,7 +110,9 @@ class Payment(models.Model):
         indexes = [models.Index(fields=["order", "status"])]
 
     def __str__(self):
-        return f"{self.order_id}: {self.get_kind_display()} {self.amount}"
+        # What an inline row is titled by: "Deposit · Rp 75.000 · Verified".
+        amount = format_money(self.amount, self.order.currency)
+        return f"{self.get_kind_display()} · {amount} · {self.get_status_display()}"
 
 
 class Refund(models.Model):
@@ -173,7 +175,8 @@ class Refund(models.Model):
         indexes = [models.Index(fields=["order", "status"])]
 
     def __str__(self):
-        return f"{self.order_id}: {self.amount} ({self.get_status_display()})"
+        amount = format_money(self.amount, self.order.currency)
+        return f"{_('Refund')} · {amount} · {self.get_status_display()}"
 
     @property
     def has_bank_details(self) -> bool:

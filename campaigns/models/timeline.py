@@ -65,7 +65,7 @@ class CampaignEvent(TimelineEvent):
         verbose_name_plural = _("campaign events")
 
     def __str__(self):
-        return f"{self.campaign_id}: {self.get_kind_display()}"
+        return f"{self.created_at:%Y-%m-%d %H:%M} · {self.get_kind_display()}"
 
 
 class Announcement(models.Model):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models.campaigns import Campaign
 from campaigns.models.shops import Shop
-from kernel.money import MONEY
+from kernel.money import MONEY, format_money
 
 
 class Vendor(models.Model):
@@ -61,7 +61,7 @@ class VendorQuote(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.vendor} @ {self.unit_cost}"
+        return f"{self.vendor} @ {format_money(self.unit_cost, self.campaign.shop.currency)}"
 
     def clean(self):
         # A vendor belongs to one shop; staff picking from every shop's vendors in the admin

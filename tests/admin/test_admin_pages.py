@@ -174,3 +174,24 @@ def test_changelist_query_count_is_the_same_for_2_and_20_rows(
     with django_assert_num_queries(len(two)):
         response = staff_client.get(url)
     assert response.context["cl"].result_count >= 20
+
+
+def test_the_order_page_writes_money_as_its_currency_names_its_rows_and_offers_languages(
+    staff_client, everything
+):
+    # given Sari's order of 2 totes at Rp 150.000, with a deposit proof waiting
+    order = everything
+
+    # when staff open the order and the orders list
+    page = staff_client.get(reverse("admin:orders_order_change", args=[order.pk])).content.decode()
+    listing = staff_client.get(reverse("admin:orders_order_changelist")).content.decode()
+
+    # then amounts read as the shop writes them, never 300000.00
+    assert "Rp 300.000" in page and "Rp 150.000" in page
+    assert "Rp 300.000" in listing
+    assert "300000.00" not in page + listing
+    # each payment row is named by what it is
+    assert "Down payment · Rp 150.000 · Waiting for review" in page
+    # and the order's language is a choice, not free text
+    assert '<select name="language"' in page
+    assert '<option value="id">' in page
