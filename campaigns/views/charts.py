@@ -22,8 +22,15 @@ class Bar:
     height: float
     highlight: bool = False
 
+    @property
+    def middle(self) -> float:
+        """Where the bar's value is written, above it."""
+        return self.x + self.width / 2
+
 
 WIDTH, HEIGHT = 300, 100
+# The top of the box stays free for the tallest bar's value.
+LABEL_ROOM = 12
 
 
 def bars(
@@ -33,14 +40,15 @@ def bars(
     label: Callable[..., str] = str,
     highlight: Callable[..., bool] | None = None,
 ) -> list[Bar]:
-    """One bar per key, in order, scaled into a WIDTH x HEIGHT box; a key without a count is 0."""
+    """One bar per key, in order, scaled into a WIDTH x HEIGHT box under LABEL_ROOM; a key
+    without a count is 0."""
     keys = list(keys)
     top = max(counts.values(), default=0) or 1
     step = WIDTH / max(len(keys), 1)
     drawn = []
     for i, key in enumerate(keys):
         value = counts.get(key, 0)
-        height = HEIGHT * value / top
+        height = (HEIGHT - LABEL_ROOM) * value / top
         drawn.append(
             Bar(
                 key,

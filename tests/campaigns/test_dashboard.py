@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
-from campaigns.views.charts import HEIGHT, daily_bars
+from campaigns.views.charts import HEIGHT, LABEL_ROOM, daily_bars
 from orders.models import Order
 from orders.services.transitions import move_order
 from payments.models import Payment
@@ -104,6 +104,8 @@ def test_overview_chart_has_a_bar_per_day_of_the_window_so_far(seller, open_camp
     bars = re.findall(r"<rect [^>]*><title>([^<]+)</title>", page)
     assert len(bars) == 2
     assert bars[-1].endswith(": 1")
+    # and the chart shows the value itself, over today's bar only (yesterday had none)
+    assert re.findall(r"<text [^>]*>(\d+)</text>", page) == ["1"]
 
 
 def test_qr_code_is_an_svg_of_the_public_link(seller, open_campaign):
@@ -119,8 +121,9 @@ def test_daily_bars_fill_days_without_orders_and_scale_to_the_busiest():
     )
     # then
     assert [bar.value for bar in bars] == [0, 4, 0, 2]
-    assert bars[1].height == HEIGHT and bars[1].y == 0
-    assert bars[3].height == HEIGHT / 2
+    # the busiest reaches the top but for the room its value is written in
+    assert bars[1].height == HEIGHT - LABEL_ROOM and bars[1].y == LABEL_ROOM
+    assert bars[3].height == (HEIGHT - LABEL_ROOM) / 2
 
 
 @pytest.mark.parametrize("screen", ["home", "campaign"])
