@@ -156,3 +156,28 @@ def test_demo_ledgers_add_up(seeded):
         assert refunded <= verified, order.code
         if order.status in Order.PAID_IN_FULL:
             assert paid >= order.subtotal, order.code
+
+
+def test_demo_history_is_dated_when_each_step_happened(seeded):
+    # given the cap: its window closed weeks ago, then production ran, then it finished
+    cap = Campaign.objects.get(slug="embroidered-cap")
+    events = list(cap.events.order_by("created_at").values_list("created_at", "to_status"))
+    started = next(when for when, status in events if status == Campaign.Status.IN_PRODUCTION)
+    finished = next(when for when, status in events if status == Campaign.Status.READY)
+
+    # then each is dated when it happened, in order, not all "just now"
+    assert cap.closes_at < started < finished
+    assert (finished - started).days >= 14
+    order = cap.orders.order_by("created_at").first()
+    placed, *later = order.events.order_by("created_at").values_list("created_at", flat=True)
+    assert placed == order.created_at < cap.closes_at
+    assert sorted(later) == later and finished in later
+
+
+def test_demo_speaks_the_shops_language(seeded):
+    # the demo shop is Indonesian: its buyers ordered in Indonesian, its timeline reads so
+    orders = Order.objects.filter(campaign__shop__slug="demo")
+    assert set(orders.values_list("language", flat=True)) == {"id"}
+    cap = Campaign.objects.get(slug="embroidered-cap")
+    assert cap.title == "Topi bordir"
+    assert cap.events.filter(note__startswith="Kuota minimum tercapai").exists()

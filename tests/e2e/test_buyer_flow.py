@@ -19,9 +19,9 @@ pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason=f"needs Chromium at {CHROMIUM}"),
 ]
 
-TITLE = "Custom name tote bag"
-NOTE_LABEL = "Colour of the name and the name to print"
-SAGE, CREAM, NAVY = "Sage green", "Cream", "Navy"
+TITLE = "Tas tote rajut bordir nama"
+NOTE_LABEL = "Warna benang dan nama yang dibordir"
+SAGE, CREAM, NAVY = "Hijau sage", "Krem", "Navy"
 PRICES = {SAGE: 150_000, CREAM: 150_000, NAVY: 165_000}  # seed_demo's tote
 DEPOSIT_PERCENT = 50  # the model's default rule, which seed_demo keeps
 MAX_TABS = 60
@@ -61,7 +61,7 @@ def test_buyer_orders_two_variants_and_sees_what_to_pay(page: Page, demo_campaig
     assert_no_horizontal_scroll(page)
     screenshot("01-campaign")
 
-    # The order: one Sage green and two Navy, each with what to print.
+    # The order: one sage green and two navy, each with what to print.
     quantities = {SAGE: 1, NAVY: 2}
     notes = {SAGE: "White, “AYU”", NAVY: "Gold, “Budi & Sinta”\nsecond line"}
     for name, quantity in quantities.items():

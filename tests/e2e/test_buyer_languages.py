@@ -56,7 +56,7 @@ def test_a_buyer_orders_in_the_language_of_their_browser(
         assert_no_horizontal_scroll(page)
         screenshot(f"lang-{language}-01-campaign", page)
 
-        group = page.get_by_role("group", name=re.compile(r"^Sage green\b"))
+        group = page.get_by_role("group", name=re.compile(r"^Hijau sage\b"))
         group.get_by_label(label(language, "Quantity")).fill("1")
         group.get_by_role("textbox").fill("Putih, “AYU”")
         page.get_by_label(label(language, "Your name")).fill("Ayu Lestari")

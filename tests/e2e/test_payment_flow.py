@@ -21,8 +21,8 @@ pytestmark = [
 ]
 
 SELLER = ("demo", "demo-openpo-2026")  # printed by seed_demo
-NOTE_LABEL = "Colour of the name and the name to print"
-CREAM, CREAM_PRICE = "Cream", 150_000
+NOTE_LABEL = "Warna benang dan nama yang dibordir"
+CREAM, CREAM_PRICE = "Krem", 150_000
 DEPOSIT_PERCENT = 50
 SENDER, BANK = "Rina Kusuma", "BCA"
 

@@ -3,19 +3,22 @@
 Open, upcoming and closed (minimum reached); in production; collecting balances (some paid);
 shipping (some orders out, with tracking numbers); completed; failed (refunds to send, and sent).
 Idempotent: when the demo shop exists it changes nothing and prints the logins again.
-Everything goes through the real services, with orders placed in the past (`now=`), so counters,
-amounts, ledgers and timelines are what buyers and the seller would have made.
+Everything goes through the real services, each step at the moment it would have happened
+(`happening_at`), so counters, amounts, ledgers and timelines are what buyers and the seller
+would have made, dated as they would have been. The shop is Indonesian, so its words are too.
 """
 
+from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal
 from io import BytesIO
 
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import Image, ImageDraw, ImageFont
 
 from campaigns.models import Campaign, Shop
@@ -31,6 +34,7 @@ from payments.services.payments import submit_payment, verify_payment
 from payments.services.refunds import mark_refund_sent
 
 SHOP_SLUG = "demo"
+LANGUAGE = "id"
 SELLER = ("demo", "demo-openpo-2026")
 STAFF = ("admin", "admin-openpo-2026")
 BUYERS = [
@@ -52,7 +56,9 @@ class Command(BaseCommand):
         if Shop.objects.filter(slug=SHOP_SLUG).exists():
             self.stdout.write("Demo data is already there.")
         else:
-            with transaction.atomic():
+            # What the services write for the seller (campaign timelines) is in the shop's
+            # language; what they write for buyers follows each order's.
+            with transaction.atomic(), translation.override(LANGUAGE):
                 self.seed(timezone.now())
             self.stdout.write(self.style.SUCCESS("Demo data created."))
         self.stdout.write(f"Demo seller login: {SELLER[0]} / {SELLER[1]}")
@@ -67,8 +73,8 @@ class Command(BaseCommand):
             slug=SHOP_SLUG,
             owner=seller,
             whatsapp="+6281234567890",
-            policy="DP is not refundable once production starts. If a PO does not reach its "
-            "minimum, every payment is refunded in full within 3 working days.",
+            policy="DP tidak bisa dikembalikan setelah produksi dimulai. Kalau kuota minimum PO "
+            "tidak tercapai, semua pembayaran dikembalikan penuh dalam 3 hari kerja.",
         )
         shop.members.add(seller)
         PaymentAccount.objects.create(
@@ -85,20 +91,20 @@ class Command(BaseCommand):
         tote = self.campaign(
             shop,
             slug="custom-name-tote",
-            title="Custom name tote bag",
-            description="Hand-knitted cotton tote with your name embroidered on the front. "
-            "Fits a 14-inch laptop.",
+            title="Tas tote rajut bordir nama",
+            description="Tas tote katun rajutan tangan, dengan namamu dibordir di depan. "
+            "Muat laptop 14 inci.",
             opens_at=now - timedelta(days=3),
             closes_at=now + timedelta(days=9),
             min_quantity=30,
             capacity=120,
             max_per_buyer=5,
             production_days=21,
-            note_prompt="Colour of the name and the name to print",
+            note_prompt="Warna benang dan nama yang dibordir",
             note_required=True,
             variants=[
-                ("Sage green", 150_000, None),
-                ("Cream", 150_000, None),
+                ("Hijau sage", 150_000, None),
+                ("Krem", 150_000, None),
                 ("Navy", 165_000, 30),
             ],
             colours=["#8fae8b", "#efe6d2", "#27385c"],
@@ -108,30 +114,16 @@ class Command(BaseCommand):
             now - timedelta(hours=20),
             confirm=5,
             review=1,
-            notes=["White, “AYU”", "Gold, “Budi & Sinta”"],
+            notes=["Putih, “AYU”", "Emas, “Budi & Sinta”"],
         )
-        knitters = save_vendor(shop=shop, name="Rajut Ibu Sari", contact="0812 9876 5432")
-        add_quote(
-            campaign=tote,
-            vendor=knitters,
-            unit_cost=Decimal(85_000),
-            lead_time_days=21,
-            vendor_minimum=24,
-        )
-        quote = add_quote(
-            campaign=tote,
-            vendor=save_vendor(shop=shop, name="Konveksi Bandung", contact="konveksi@example.com"),
-            unit_cost=Decimal(70_000),
-            lead_time_days=28,
-            vendor_minimum=50,
-        )
-        choose_quote(campaign=tote, quote=quote)
+        with happening_at(now - timedelta(days=2)):
+            self.quotes(shop, tote)
 
         self.campaign(
             shop,
             slug="batik-hoodie-batch-2",
-            title="Batik hoodie, batch 2",
-            description="Fleece hoodie with a hand-stamped batik panel. Batch 1 sold out in a day.",
+            title="Hoodie batik, batch 2",
+            description="Hoodie fleece dengan panel batik cap. Batch 1 habis dalam sehari.",
             opens_at=now + timedelta(days=5),
             closes_at=now + timedelta(days=19),
             min_quantity=20,
@@ -139,7 +131,7 @@ class Command(BaseCommand):
             production_days=30,
             deposit_rule=Campaign.DepositRule.FIXED,
             deposit_value=Decimal(100_000),
-            note_prompt="Optional: a name for the inside label",
+            note_prompt="Boleh diisi: nama untuk label dalam",
             variants=[
                 ("S", 325_000, None),
                 ("M", 325_000, None),
@@ -152,15 +144,15 @@ class Command(BaseCommand):
         pins = self.campaign(
             shop,
             slug="enamel-pin-set",
-            title="Enamel pin set: Nusantara fauna",
-            description="Five hard-enamel pins: komodo, orangutan, cendrawasih, anoa and tarsier.",
+            title="Set pin enamel: fauna Nusantara",
+            description="Lima pin hard enamel: komodo, orangutan, cendrawasih, anoa dan tarsius.",
             opens_at=now - timedelta(days=20),
             closes_at=now - timedelta(days=3),
             min_quantity=10,
             capacity=50,
             production_days=14,
             deposit_rule=Campaign.DepositRule.FULL,
-            variants=[("Set of 5", 85_000, None)],
+            variants=[("Set isi 5", 85_000, None)],
             colours=["#d9480f"],
         )
         self.orders(pins, now - timedelta(days=15), confirm=len(BUYERS), review=0, notes=[""])
@@ -188,51 +180,57 @@ class Command(BaseCommand):
 
         stand = closed_campaign(
             "teak-phone-stand",
-            "Teak phone stand",
-            "Carved from offcuts of a Jepara furniture workshop.",
+            "Dudukan HP kayu jati",
+            "Diukir dari sisa kayu bengkel mebel Jepara.",
             days_ago=6,
             colour="#8a5a2b",
             price=95_000,
         )
         self.orders(stand, stand.opens_at + timedelta(days=1), confirm=5, buyers=5)
-        start_production(campaign=stand, actor=seller, now=now)
+        self.start(stand, stand.closes_at + timedelta(days=1))
 
+        # Production took a week longer than the 2 weeks estimated; balances are due soon.
         cap = closed_campaign(
             "embroidered-cap",
-            "Embroidered cap",
-            "Cotton twill cap with a hand-embroidered Garuda.",
+            "Topi bordir",
+            "Topi katun twill dengan Garuda bordir tangan.",
             days_ago=25,
             colour="#1f6f5c",
             price=120_000,
         )
         self.orders(cap, cap.opens_at + timedelta(days=1), confirm=6, buyers=6)
-        start_production(campaign=cap, actor=seller, now=now)
-        finish_production(campaign=cap, actor=seller, now=now)
-        for order in cap.orders.order_by("created_at")[:3]:
-            self.pay(order, seller)
+        started = self.start(cap, cap.closes_at + timedelta(days=1))
+        self.finish(cap, started + timedelta(days=21))
+        for n, order in enumerate(cap.orders.order_by("created_at")[:3]):
+            with happening_at(now - timedelta(days=2) + timedelta(hours=5 * n)):
+                self.pay(order, seller)
 
         # Paid in full up front: production's end leaves every order paid, ready to ship.
         scarf = closed_campaign(
             "batik-scarf",
-            "Batik tulis silk scarf",
-            "Hand-drawn batik from Pekalongan, 90 × 90 cm.",
+            "Syal sutra batik tulis",
+            "Batik tulis dari Pekalongan, 90 × 90 cm.",
             days_ago=30,
             colour="#7b2d43",
             price=280_000,
             deposit_rule=Campaign.DepositRule.FULL,
         )
         self.orders(scarf, scarf.opens_at + timedelta(days=1), confirm=6, buyers=6)
-        start_production(campaign=scarf, actor=seller, now=now)
-        finish_production(campaign=scarf, actor=seller, now=now)
+        started = self.start(scarf, scarf.closes_at + timedelta(days=1))
+        finished = self.finish(scarf, started + timedelta(days=14))
         for n, order in enumerate(scarf.orders.order_by("created_at")[:3]):
-            mark_shipped(
-                order=order, carrier="JNE", tracking_number=f"JNE00{4410 + n}7720", actor=seller
-            )
+            with happening_at(finished + timedelta(days=2, hours=n)):
+                mark_shipped(
+                    order=order,
+                    carrier="JNE",
+                    tracking_number=f"JNE00{4410 + n}7720",
+                    actor=seller,
+                )
 
         mug = closed_campaign(
             "ceramic-mug",
-            "Ceramic mug, speckled glaze",
-            "Thrown by hand in Kasongan; each one a little different.",
+            "Mug keramik, glasir bintik",
+            "Dibuat tangan di Kasongan; tiap mug sedikit berbeda.",
             days_ago=60,
             colour="#a3a380",
             price=75_000,
@@ -240,34 +238,69 @@ class Command(BaseCommand):
             deposit_rule=Campaign.DepositRule.FULL,
         )
         self.orders(mug, mug.opens_at + timedelta(days=1), confirm=4, buyers=4)
-        start_production(campaign=mug, actor=seller, now=now)
-        finish_production(campaign=mug, actor=seller, now=now)
+        started = self.start(mug, mug.closes_at + timedelta(days=1))
+        finished = self.finish(mug, started + timedelta(days=14))
         for n, order in enumerate(mug.orders.order_by("created_at")):
-            mark_shipped(
-                order=order, carrier="SiCepat", tracking_number=f"SCP55{n}01882", actor=seller
-            )
-            complete_order(order=order, actor=seller)
+            with happening_at(finished + timedelta(days=1, hours=n)):
+                mark_shipped(
+                    order=order, carrier="SiCepat", tracking_number=f"SCP55{n}01882", actor=seller
+                )
+            with happening_at(finished + timedelta(days=4, hours=n)):
+                complete_order(order=order, actor=seller)
 
         notebook = closed_campaign(
             "leather-notebook",
-            "Leather notebook with initials",
-            "Vegetable-tanned cover from Garut, refillable A5 paper.",
+            "Buku catatan kulit dengan inisial",
+            "Sampul kulit samak nabati dari Garut, kertas A5 bisa diganti.",
             days_ago=4,
             colour="#5c4033",
             price=210_000,
             min_quantity=30,
-            note_prompt="Initials to stamp (up to 3 letters)",
+            note_prompt="Inisial yang dicap (paling banyak 3 huruf)",
         )
         self.orders(
             notebook, notebook.opens_at + timedelta(days=1), confirm=4, buyers=5, notes=["S.R."]
         )
-        stopped = fail_campaign(
-            campaign=notebook,
-            actor=seller,
-            reason="The minimum of 30 notebooks was not reached; every payment is refunded.",
-        )
+        with happening_at(notebook.closes_at + timedelta(days=1)):
+            stopped = fail_campaign(
+                campaign=notebook,
+                actor=seller,
+                reason="Kuota minimum 30 buku tidak tercapai; semua pembayaran dikembalikan.",
+            )
         for n, refund in enumerate(stopped.refunds[:2]):
-            mark_refund_sent(refund=refund, reference=f"BCA-RF-2026{n:04d}", actor=seller)
+            with happening_at(notebook.closes_at + timedelta(days=2, hours=n)):
+                mark_refund_sent(refund=refund, reference=f"BCA-RF-2026{n:04d}", actor=seller)
+
+    def start(self, campaign, moment):
+        """The seller starts production at `moment`; returns it."""
+        with happening_at(moment):
+            start_production(campaign=campaign, actor=campaign.shop.owner, now=moment)
+        return moment
+
+    def finish(self, campaign, moment):
+        """Production finishes at `moment`; returns it."""
+        with happening_at(moment):
+            finish_production(campaign=campaign, actor=campaign.shop.owner, now=moment)
+        return moment
+
+    def quotes(self, shop, tote):
+        """Two vendors quoted for the tote; the seller chose the cheaper, bigger run."""
+        knitters = save_vendor(shop=shop, name="Rajut Ibu Sari", contact="0812 9876 5432")
+        add_quote(
+            campaign=tote,
+            vendor=knitters,
+            unit_cost=Decimal(85_000),
+            lead_time_days=21,
+            vendor_minimum=24,
+        )
+        quote = add_quote(
+            campaign=tote,
+            vendor=save_vendor(shop=shop, name="Konveksi Bandung", contact="konveksi@example.com"),
+            unit_cost=Decimal(70_000),
+            lead_time_days=28,
+            vendor_minimum=50,
+        )
+        choose_quote(campaign=tote, quote=quote)
 
     def pay(self, order, seller):
         """The buyer pays what the order waits for now, and the seller verifies it."""
@@ -301,23 +334,35 @@ class Command(BaseCommand):
         variants = list(campaign.variants.all())
         for i, (name, phone, address) in enumerate(BUYERS[: buyers or len(BUYERS)]):
             variant = variants[i % len(variants)]
-            order = place_order(
-                campaign=campaign,
-                lines=[LineRequest(variant.pk, 1 + i % 3, notes[i % len(notes)])],
-                buyer=Buyer(name, to_e164(phone), f"buyer{i}@example.com", address),
-                idempotency_key=f"demo-{campaign.slug}-{i}",
-                now=placed_at + timedelta(hours=i * 2),
-            )
-            if i < confirm + review:
-                payment = submit_payment(
-                    order=order,
-                    amount=order.deposit_amount + order.transfer_code,
-                    sender_name=name,
-                    sender_bank="BCA",
-                    proof_upload=proof(order.code),
+            placed = placed_at + timedelta(hours=i * 2)
+            with happening_at(placed):
+                order = place_order(
+                    campaign=campaign,
+                    lines=[LineRequest(variant.pk, 1 + i % 3, notes[i % len(notes)])],
+                    buyer=Buyer(name, to_e164(phone), f"buyer{i}@example.com", address, LANGUAGE),
+                    idempotency_key=f"demo-{campaign.slug}-{i}",
+                    now=placed,
                 )
+            if i < confirm + review:
+                with happening_at(placed + timedelta(hours=1)):
+                    payment = submit_payment(
+                        order=order,
+                        amount=order.deposit_amount + order.transfer_code,
+                        sender_name=name,
+                        sender_bank="BCA",
+                        proof_upload=proof(order.code),
+                    )
             if i < confirm:
-                verify_payment(payment=payment, amount_received=payment.amount, actor=seller)
+                with happening_at(placed + timedelta(hours=3)):
+                    verify_payment(payment=payment, amount_received=payment.amount, actor=seller)
+
+
+@contextmanager
+def happening_at(moment):
+    """Whatever the services write inside is dated `moment`, so the demo's timelines read as
+    if each step happened then."""
+    with time_machine.travel(moment, tick=False):
+        yield
 
 
 def picture(title: str, colour: str) -> SimpleUploadedFile:
