@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from campaigns import selectors
 from campaigns.models import Campaign, Shop
+from campaigns.views.video import campaign_video
 from kernel.ratelimit import allow_rate
 from kernel.whatsapp import wa_link
 from orders import chat
@@ -67,7 +68,12 @@ def campaign_detail(request, shop_slug, campaign_slug):
             status = 400
     else:
         form = OrderForm(campaign=campaign)
-    context = {"campaign": campaign, "shop": campaign.shop, "form": form}
+    context = {
+        "campaign": campaign,
+        "shop": campaign.shop,
+        "form": form,
+        "video": campaign_video(campaign.video_url),
+    }
     if campaign.shop.whatsapp:
         url = request.build_absolute_uri(campaign.get_absolute_url())
         context["chat_link"] = wa_link(

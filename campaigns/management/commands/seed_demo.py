@@ -73,6 +73,7 @@ class Command(BaseCommand):
             slug=SHOP_SLUG,
             owner=seller,
             whatsapp="+6281234567890",
+            contact_email="halo@rajutnusantara.test",
             policy="DP tidak bisa dikembalikan setelah produksi dimulai. Kalau kuota minimum PO "
             "tidak tercapai, semua pembayaran dikembalikan penuh dalam 3 hari kerja.",
         )
