@@ -1,4 +1,6 @@
+import re
 import secrets
+from urllib.parse import quote
 
 from django.conf import settings
 from django.db import models
@@ -22,6 +24,20 @@ def new_code() -> str:
 def new_token() -> str:
     # 24 random bytes: 192 bits, well over the 128 the private link needs.
     return secrets.token_urlsafe(24)
+
+
+# Each common Indonesian courier's own tracking page, found by the carrier's name as sellers type
+# it ("J&T Express", "jnt", "SiCepat"); "{}" takes the tracking number where the page reads it
+# from its address. The buyer copies the number for the others.
+TRACKING_PAGES = [
+    (re.compile(r"^jne"), "https://www.jne.co.id/tracking-package"),
+    (re.compile(r"^(jt|jnt|jet)"), "https://jet.co.id/track"),
+    (re.compile(r"^sicepat"), "https://www.sicepat.com/checkAwb/{}"),
+    (re.compile(r"^anteraja"), "https://anteraja.id/tracking/{}"),
+    (re.compile(r"^pos"), "https://www.posindonesia.co.id/id/tracking"),
+    (re.compile(r"^ninja"), "https://www.ninjaxpress.co/id-id/tracking?id={}"),
+    (re.compile(r"^(idexpress|idx)"), "https://idexpress.com/lacak-paket/"),
+]
 
 
 class Order(models.Model):
@@ -136,6 +152,18 @@ class Order(models.Model):
     @property
     def units(self) -> int:
         return sum(line.quantity for line in self.lines.all())
+
+    @property
+    def tracking_page(self) -> str:
+        """The carrier's tracking page (with the number in it where the page takes one), or ""
+        for a carrier we do not know or an order without a tracking number."""
+        carrier = re.sub(r"[^a-z]", "", self.carrier.lower())
+        if not (carrier and self.tracking_number):
+            return ""
+        for name, page in TRACKING_PAGES:
+            if name.match(carrier):
+                return page.format(quote(self.tracking_number, safe=""))
+        return ""
 
 
 class OrderLine(models.Model):
