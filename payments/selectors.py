@@ -17,8 +17,9 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils.translation import gettext as _
 
-from campaigns.models import Shop
+from campaigns.models import Campaign, Shop
 from orders.models import Order
 from payments.models import Payment, PaymentAccount, Refund
 from payments.services.ledger import (
@@ -181,3 +182,49 @@ def campaign_stop_preview(campaign) -> StopPreview:
         )
     )
     return StopPreview(**figures)
+
+
+# --- is the shop ready to sell ------------------------------------------------------------------
+
+
+def missing_payment_method(shop: Shop) -> str | None:
+    """Publishing waits for somewhere buyers can pay (campaigns' SHOP_READY_CHECKS)."""
+    if accounts_for_buyers(shop).exists():
+        return None
+    return _("Add where buyers pay (a bank account, an e-wallet or a QR code) before publishing.")
+
+
+@dataclass(frozen=True)
+class FirstSteps:
+    """What a new shop still has to do before it sells, as the dashboard home lists it."""
+
+    details: bool  # the policy buyers read: cancellation and refunds
+    whatsapp: bool
+    payment_account: bool
+    campaign: bool  # a campaign published
+    shared: bool  # someone ordered: the link got out
+
+    @property
+    def done(self) -> bool:
+        return all(vars(self).values())
+
+
+def first_steps(shop: Shop) -> FirstSteps:
+    """One query whatever the shop's size."""
+    found = (
+        Shop.objects.filter(pk=shop.pk)
+        .annotate(
+            has_account=Exists(accounts_for_buyers(shop)),
+            has_published=Exists(shop.campaigns.exclude(status=Campaign.Status.DRAFT).values("pk")),
+            has_order=Exists(Order.objects.filter(campaign__shop=shop).values("pk")),
+        )
+        .values("has_account", "has_published", "has_order")
+        .get()
+    )
+    return FirstSteps(
+        details=bool(shop.policy.strip()),
+        whatsapp=bool(shop.whatsapp),
+        payment_account=found["has_account"],
+        campaign=found["has_published"],
+        shared=found["has_order"],
+    )

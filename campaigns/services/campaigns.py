@@ -9,7 +9,7 @@ placed while the seller edits keeps its units.
 
 import logging
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -345,13 +345,31 @@ def _window_from_tomorrow(source: Campaign, now: datetime, tz: ZoneInfo):
     return opens_at, opens_at + (source.closes_at - source.opens_at)
 
 
+def way_to_ask(shop: Shop) -> str | None:
+    """A buyer with a question needs somewhere to ask it."""
+    if shop.whatsapp or shop.contact_email:
+        return None
+    return _(
+        "Add the shop's WhatsApp number (or a contact e-mail) in Settings before publishing: "
+        "buyers need a way to ask."
+    )
+
+
+# What a shop needs before buyers are sent to any of its campaigns. Each check returns the
+# sentence the seller reads, or None. Apps above campaigns add theirs when Django starts
+# (payments: somewhere buyers can pay), so the rule stays at this one door to publishing
+# without campaigns importing them.
+SHOP_READY_CHECKS: list[Callable[[Shop], str | None]] = [way_to_ask]
+
+
 def publish_campaign(
     *, campaign: Campaign, actor: AbstractBaseUser, now: datetime | None = None
 ) -> Campaign:
     """Draft → published, with a PUBLISHED event.
 
-    Needs at least one variant, and a window that has not closed yet (a published campaign that
-    is closed from its first second only confuses buyers).
+    Needs at least one variant, a window that has not closed yet (a published campaign that
+    is closed from its first second only confuses buyers), and a shop buyers can ask and pay
+    (SHOP_READY_CHECKS).
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -365,6 +383,9 @@ def publish_campaign(
                 _("The order window has already closed; move the close date, then publish."),
                 field="closes_at",
             )
+        for check in SHOP_READY_CHECKS:
+            if missing := check(locked.shop):
+                raise CampaignRuleBroken(missing)
         return move_campaign(campaign=locked, to=Campaign.Status.PUBLISHED, actor=actor)
 
 

@@ -18,7 +18,7 @@ from campaigns.views.charts import HEIGHT, WIDTH, daily_bars
 from kernel.whatsapp import wa_link
 from orders import chat
 from orders import selectors as orders
-from payments.selectors import payments_to_review
+from payments.selectors import first_steps, payments_to_review
 from payments.services.decisions import production_moves
 
 
@@ -38,6 +38,7 @@ def home(request, shop):
         "campaigns": orders.shop_campaigns_with_progress(shop),
         "attention": orders.needs_attention(shop, timezone.now()),
         "payments_to_review": payments_to_review(shop).count(),
+        "first_steps": first_steps(shop),
     }
     return render(request, "dashboard/home.html", context)
 

@@ -1,4 +1,5 @@
-"""A seller publishes a draft, and unpublishes a campaign nobody holds units in."""
+"""A seller publishes a draft once buyers can ask and pay, and unpublishes a campaign nobody
+holds units in; a new shop's home lists the first steps until it has sold."""
 
 from datetime import timedelta
 
@@ -8,6 +9,7 @@ from django.utils import timezone
 
 from campaigns.models import Campaign, CampaignEvent
 from orders.models import Order
+from payments.models import PaymentAccount
 from tests.campaigns.editor import url
 from tests.factories import make_campaign, make_order
 from tests.support import page_text
@@ -20,7 +22,16 @@ def draft(shop):
     return make_campaign(shop, slug="draft", status=Campaign.Status.DRAFT)
 
 
-def test_publishing_a_draft_writes_who_published_it(seller, shop, draft):
+@pytest.fixture
+def ready(shop):
+    """The shop has a WhatsApp number and a bank account buyers can pay into."""
+    shop.whatsapp = "+6281234567890"
+    shop.save(update_fields=["whatsapp"])
+    PaymentAccount.objects.create(shop=shop, provider="BCA", number="123", holder="Rajut")
+    return shop
+
+
+def test_publishing_a_draft_writes_who_published_it(seller, ready, shop, draft):
     # when
     response = seller.post(url("campaign_publish", shop, draft), follow=True)
     # then
@@ -110,3 +121,59 @@ def test_a_campaign_whose_orders_all_expired_can_be_unpublished(seller, shop, op
 @pytest.mark.parametrize("name", ["campaign_publish", "campaign_unpublish"])
 def test_publish_and_unpublish_are_posts(seller, shop, open_campaign, name):
     assert seller.get(url(name, shop, open_campaign)).status_code == 405
+
+
+# --- only what buyers can pay ---------------------------------------------------------------------
+
+
+def test_a_shop_with_nowhere_to_pay_cannot_publish(seller, shop, draft):
+    # given a WhatsApp number but no payment account (an inactive one does not count)
+    shop.whatsapp = "+6281234567890"
+    shop.save(update_fields=["whatsapp"])
+    PaymentAccount.objects.create(shop=shop, provider="BCA", holder="Rajut", is_active=False)
+
+    # when
+    response = seller.post(url("campaign_publish", shop, draft), follow=True)
+
+    # then the seller reads what to add, and nothing changed
+    assert "Add where buyers pay (a bank account, an e-wallet or a QR code)" in page_text(response)
+    draft.refresh_from_db()
+    assert draft.status == Campaign.Status.DRAFT
+    assert not draft.events.exists()
+
+
+def test_a_shop_buyers_cannot_ask_cannot_publish(seller, shop, draft):
+    # given a bank account but neither WhatsApp nor a contact e-mail
+    PaymentAccount.objects.create(shop=shop, provider="BCA", number="123", holder="Rajut")
+
+    response = seller.post(url("campaign_publish", shop, draft), follow=True)
+
+    assert "Add the shop's WhatsApp number (or a contact e-mail)" in page_text(response)
+    draft.refresh_from_db()
+    assert draft.status == Campaign.Status.DRAFT
+
+
+def test_the_home_page_lists_first_steps_until_the_first_order(seller, shop, draft):
+    home = reverse("dashboard:home", args=[shop.slug])
+
+    # given a new shop: every step is still to do
+    page = seller.get(home).content.decode()
+    assert "Your first steps" in page
+    assert page.count('<li class="done">') == 0
+
+    # when it writes its policy, adds WhatsApp and a bank account, and publishes
+    shop.policy = "DP is not refunded once production starts."
+    shop.whatsapp = "+6281234567890"
+    shop.save(update_fields=["policy", "whatsapp"])
+    PaymentAccount.objects.create(shop=shop, provider="BCA", number="123", holder="Rajut")
+    seller.post(url("campaign_publish", shop, draft))
+
+    # then four are ticked off, and sharing is left
+    page = seller.get(home).content.decode()
+    assert page.count('<li class="done">') == 4
+    assert "your first order ticks this off" in page
+
+    # and once someone orders, the list is gone
+    draft.refresh_from_db()
+    make_order(draft, note="Green, SARI")
+    assert "Your first steps" not in seller.get(home).content.decode()

@@ -163,8 +163,33 @@ def test_seller_signs_up_publishes_a_campaign_and_sees_a_buyers_order(
     assert_no_horizontal_scroll(page)
     screenshot("14-photos")
 
-    # --- Publish, from the campaign's overview.
+    # --- Publish, from the campaign's overview: not before buyers can ask and pay.
     page.get_by_role("link", name="Back to the campaign").click()
+    overview = page.url
+    campaign_actions(page).get_by_role("button", name="Publish").click()
+    expect(page.get_by_role("status")).to_contain_text("Add the shop's WhatsApp number")
+    screenshot("15a-publish-refused")
+
+    # --- The home page's first steps lead to what is missing: WhatsApp, then a bank account.
+    dashboard_nav(page).get_by_role("link", name="Campaigns").click()
+    steps = page.get_by_role("region", name="Your first steps")
+    expect(steps.locator("li.done")).to_have_count(0)
+    assert_no_horizontal_scroll(page)
+    screenshot("15b-first-steps")
+    steps.get_by_role("link", name="Add your WhatsApp number, so buyers can ask").click()
+    page.get_by_label("WhatsApp number").fill("0812 3456 7890")
+    page.get_by_role("button", name="Save settings").click()
+    dashboard_nav(page).get_by_role("link", name="Campaigns").click()
+    steps.get_by_role("link", name=re.compile(r"^Add where buyers pay")).click()
+    page.get_by_label("Bank or e-wallet").fill("BCA")
+    page.get_by_label("Account number").fill("1234567890")
+    page.get_by_label("Account holder").fill("Sari Rahayu")
+    page.get_by_role("button", name="Save").click()
+    dashboard_nav(page).get_by_role("link", name="Campaigns").click()
+    expect(steps.locator("li.done")).to_have_count(2)
+
+    # --- Now it publishes.
+    page.goto(overview)
     campaign_actions(page).get_by_role("button", name="Publish").click()
     expect(page.get_by_role("status")).to_contain_text("Published: buyers can see this campaign.")
     expect(page.locator(".pill").first).to_have_text(re.compile(r"^\s*Open\s*·\s*closes in\s"))
@@ -218,10 +243,8 @@ def test_seller_signs_up_publishes_a_campaign_and_sees_a_buyers_order(
     expect(
         buyer.get_by_role("region", name="Pay your down payment").locator(".amount")
     ).to_have_text(rupiah(deposit))
-    # A new shop has no payment accounts yet: the page says how the buyer will learn them.
-    expect(
-        buyer.get_by_text("The seller will send you their payment details on WhatsApp.")
-    ).to_be_visible()
+    # The bank account the seller added is where the buyer pays.
+    expect(buyer.get_by_role("region", name="Pay your down payment")).to_contain_text("1234567890")
     assert_no_horizontal_scroll(buyer)
     screenshot("17-buyer-order", buyer)
 
