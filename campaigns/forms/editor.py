@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, CampaignImage, Variant
 from campaigns.services.campaigns import TERM_FIELDS, VariantSpec, slug_taken_message
+from kernel.forms import AmountField
+from kernel.money import LOW_PRICE, format_money
 from kernel.uploads import MAX_PHOTOS_PER_UPLOAD
 
 # What <input type="datetime-local"> sends and shows: no seconds, no zone. The zone is the
@@ -49,6 +51,13 @@ class CampaignForm(forms.ModelForm):
     """All the PO terms. Campaign.clean checks the rules between fields (close after open,
     minimum within capacity, deposit fits its rule, capacity above the units ordered)."""
 
+    # A percent or an amount, as the seller types either ("50", "25.000", "25rb").
+    deposit_value = AmountField(
+        label=Campaign._meta.get_field("deposit_value").verbose_name,
+        help_text=Campaign._meta.get_field("deposit_value").help_text,
+        required=False,
+    )
+
     # Legends and fields of the page's sections, in order.
     GROUPS = (
         (_("The product"), ("title", "slug", "description", "video_url")),
@@ -80,7 +89,6 @@ class CampaignForm(forms.ModelForm):
             "shipping_days": whole_number(),
             "deposit_hours": whole_number(),
             "balance_days": whole_number(),
-            "deposit_value": forms.NumberInput(attrs={"inputmode": "decimal", "min": 0}),
             "video_url": forms.URLInput(attrs={"inputmode": "url"}),
         }
 
@@ -108,7 +116,7 @@ class CampaignForm(forms.ModelForm):
         zone_hint = _("In your shop's time zone (%(zone)s).") % {"zone": shop.time_zone}
         self.fields["opens_at"].help_text = zone_hint
         self.fields["closes_at"].help_text = zone_hint
-        self.fields["deposit_value"].required = False
+        self.fields["deposit_value"].set_currency(shop.currency)
 
     def groups(self):
         return [(legend, [self[name] for name in names]) for legend, names in self.GROUPS]
@@ -161,17 +169,20 @@ class CampaignForm(forms.ModelForm):
 
 
 class VariantForm(forms.ModelForm):
+    price = AmountField(label=Variant._meta.get_field("price").verbose_name)
+    # Shown only once a price under LOW_PRICE was asked about.
+    low_price_ok = forms.BooleanField(label=_("This price is right"), required=False)
+
     class Meta:
         model = Variant
         fields = ["name", "price", "capacity"]
-        widgets = {
-            "price": forms.NumberInput(attrs={"inputmode": "decimal", "min": 0}),
-            "capacity": whole_number(),
-        }
+        widgets = {"capacity": whole_number()}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, currency: str, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        self.currency = currency
+        self.fields["price"].set_currency(currency)
         at_least_one(self, "capacity")
 
     def clean_price(self):
@@ -180,6 +191,30 @@ class VariantForm(forms.ModelForm):
             raise forms.ValidationError(_("The price must be more than zero."))
         return price
 
+    def clean(self):
+        cleaned = super().clean()
+        price, floor = cleaned.get("price"), LOW_PRICE.get(self.currency)
+        if price and floor and price < floor and not cleaned.get("low_price_ok"):
+            self.add_error(
+                "price",
+                forms.ValidationError(
+                    _(
+                        "%(price)s is very little for a product: did you mean %(guess)s? "
+                        "If %(price)s is right, tick “This price is right”."
+                    ),
+                    code="low_price",
+                    params={
+                        "price": format_money(price, self.currency),
+                        "guess": format_money(price * 1000, self.currency),
+                    },
+                ),
+            )
+        return cleaned
+
+    @property
+    def asks_about_low_price(self) -> bool:
+        return self.has_error("price", "low_price") or bool(self["low_price_ok"].value())
+
     def validate_constraints(self):
         # The formset checks names across all rows, ignoring case, as they will be saved; the
         # other constraints are the field and clean() checks already run.
@@ -187,6 +222,9 @@ class VariantForm(forms.ModelForm):
 
 
 class BaseVariantFormSet(forms.BaseInlineFormSet):
+    def __init__(self, *args, currency: str, **kwargs):
+        super().__init__(*args, form_kwargs={"currency": currency}, **kwargs)
+
     def add_fields(self, form, index):
         super().add_fields(form, index)
         if "DELETE" in form.fields:

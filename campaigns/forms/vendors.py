@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Shop, Vendor, VendorQuote
 from campaigns.services.vendors import vendor_name_taken
+from kernel.forms import AmountField
 
 
 class VendorForm(forms.ModelForm):
@@ -32,11 +33,12 @@ class VendorForm(forms.ModelForm):
 
 
 class QuoteForm(forms.ModelForm):
+    unit_cost = AmountField(label=VendorQuote._meta.get_field("unit_cost").verbose_name)
+
     class Meta:
         model = VendorQuote
         fields = ["vendor", "unit_cost", "lead_time_days", "vendor_minimum", "notes"]
         widgets = {
-            "unit_cost": forms.NumberInput(attrs={"inputmode": "decimal", "min": 0}),
             "lead_time_days": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
             "vendor_minimum": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1}),
             "notes": forms.Textarea(attrs={"rows": 2}),
@@ -51,6 +53,7 @@ class QuoteForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Only this shop's vendors: another shop's id is “not one of the available choices”.
         self.fields["vendor"].queryset = shop.vendors.all()
+        self.fields["unit_cost"].set_currency(shop.currency)
 
     def clean_unit_cost(self):
         cost = self.cleaned_data.get("unit_cost")

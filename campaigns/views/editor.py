@@ -47,7 +47,9 @@ def campaign_new(request, shop):
     campaign = Campaign(shop=shop)
     if request.method == "POST":
         form = CampaignForm(request.POST, instance=campaign, shop=shop)
-        variants = VariantFormSet(request.POST, instance=campaign, prefix=VARIANTS_PREFIX)
+        variants = VariantFormSet(
+            request.POST, instance=campaign, prefix=VARIANTS_PREFIX, currency=shop.currency
+        )
         if form.is_valid() and variants.is_valid():
             try:
                 campaign = services.create_campaign(
@@ -63,7 +65,7 @@ def campaign_new(request, shop):
     else:
         # A suggested window the seller picked without JavaScript comes back as a GET.
         form = CampaignForm(instance=campaign, shop=shop, initial=suggested_window(request.GET))
-        variants = VariantFormSet(instance=campaign, prefix=VARIANTS_PREFIX)
+        variants = VariantFormSet(instance=campaign, prefix=VARIANTS_PREFIX, currency=shop.currency)
     return _render_editor(request, shop, None, form, variants)
 
 
@@ -72,7 +74,9 @@ def campaign_edit(request, shop, campaign_id):
     campaign = _campaign(shop, campaign_id)
     if request.method == "POST":
         form = CampaignForm(request.POST, instance=campaign, shop=shop)
-        variants = VariantFormSet(request.POST, instance=campaign, prefix=VARIANTS_PREFIX)
+        variants = VariantFormSet(
+            request.POST, instance=campaign, prefix=VARIANTS_PREFIX, currency=shop.currency
+        )
         if form.is_valid() and variants.is_valid():
             try:
                 services.update_campaign(
@@ -89,7 +93,7 @@ def campaign_edit(request, shop, campaign_id):
     else:
         window = suggested_window(request.GET) if _suggests_windows(campaign) else {}
         form = CampaignForm(instance=campaign, shop=shop, initial=window)
-        variants = VariantFormSet(instance=campaign, prefix=VARIANTS_PREFIX)
+        variants = VariantFormSet(instance=campaign, prefix=VARIANTS_PREFIX, currency=shop.currency)
     return _render_editor(request, shop, campaign, form, variants)
 
 

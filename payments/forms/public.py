@@ -1,64 +1,11 @@
-"""The buyer's payment form on the order page, and the amount field the seller's forms share."""
-
-import re
-from decimal import Decimal, InvalidOperation
+"""The buyer's payment form on the order page."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kernel.money import ZERO_DECIMAL
+from kernel.forms import AmountField
 
 PICTURE_TYPES = "image/jpeg,image/png,image/webp"
-
-
-def parse_amount(text: str, currency: str) -> Decimal | None:
-    """`150000`, `150.000`, `Rp 150.000,00` → 150000 for rupiah; None when it is not a number.
-
-    Currencies without a minor unit have no decimals, so a dot or a comma before three digits
-    separates thousands there (and a trailing `,00`, as banking apps show it, is dropped).
-    Elsewhere the last dot or comma before one or two digits is the decimal point.
-    """
-    text = re.sub(r"^(rp|rm|s\$|us\$|\$|€|¥)", "", re.sub(r"\s", "", text), flags=re.IGNORECASE)
-    if currency in ZERO_DECIMAL:
-        text = re.sub(r"[.,](?=\d{3}(?:[.,]|$))", "", text)
-        text = re.sub(r"[.,]0{1,2}$", "", text)
-    else:
-        whole, separator, fraction = re.fullmatch(r"(.*?)(?:([.,])(\d{1,2}))?", text).groups()
-        text = re.sub(r"[.,]", "", whole) + (f".{fraction}" if separator else "")
-    if not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", text):
-        return None
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        return None
-
-
-class AmountField(forms.Field):
-    """An amount typed the way people write it in the shop's currency (see parse_amount)."""
-
-    widget = forms.TextInput
-    default_error_messages = {"invalid": _("Enter the amount in numbers, e.g. 150000.")}
-    MAX_LENGTH = 40
-
-    def __init__(self, *, currency: str = "IDR", **kwargs):
-        super().__init__(**kwargs)
-        self.set_currency(currency)
-
-    def set_currency(self, currency: str) -> None:
-        self.currency = currency
-        self.widget.attrs["inputmode"] = "numeric" if currency in ZERO_DECIMAL else "decimal"
-
-    def widget_attrs(self, widget):
-        return super().widget_attrs(widget) | {"autocomplete": "off", "maxlength": self.MAX_LENGTH}
-
-    def to_python(self, value):
-        text = str(value).strip() if value is not None else ""
-        if not text:
-            return None
-        amount = parse_amount(text, self.currency) if len(text) <= self.MAX_LENGTH else None
-        if amount is None:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return amount
 
 
 class PaymentForm(forms.Form):

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from payments.forms.public import AmountField
+from kernel.forms import AmountField
 from payments.services.payments import MAX_REASON_LENGTH
 
 

@@ -10,7 +10,6 @@ from django.test.utils import CaptureQueriesContext
 
 from orders.models import Order
 from orders.services.transitions import move_order
-from payments.forms.public import parse_amount
 from payments.services.payments import reject_payment, verify_payment
 from tests.factories import make_order
 from tests.payments import pictures
@@ -35,26 +34,6 @@ def form_data(amount="75000", **fields) -> dict:
 
 
 # --- the amount as typed ---------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("typed", "currency", "amount"),
-    [
-        ("75123", "IDR", Decimal(75123)),
-        ("75.123", "IDR", Decimal(75123)),
-        ("Rp 75.123", "IDR", Decimal(75123)),
-        ("Rp75.123,00", "IDR", Decimal(75123)),
-        ("1.500.000", "IDR", Decimal(1500000)),
-        ("12.50", "USD", Decimal("12.50")),
-        ("1,234.56", "USD", Decimal("1234.56")),
-        ("1.234,56", "EUR", Decimal("1234.56")),
-        ("seventy", "IDR", None),
-        ("1e9", "IDR", None),
-        ("", "IDR", None),
-    ],
-)
-def test_amounts_are_read_the_way_buyers_type_them(typed, currency, amount):
-    assert parse_amount(typed, currency) == amount
 
 
 # --- the order page ----------------------------------------------------------------------------
