@@ -174,7 +174,7 @@ def valid_order(draw, variants) -> dict:
         data[f"lines-{i}-quantity"] = draw(
             st.one_of(st.integers(0, 999).map(str), st.sampled_from(["", " 3 ", "2.0", "٣"]))
         )
-        data[f"lines-{i}-note"] = "".join(draw(padded(st.text(max_size=120))))
+        data[f"lines-{i}-note_0"] = "".join(draw(padded(st.text(max_size=120))))
     return data
 
 
@@ -202,7 +202,7 @@ def expected_lines(data: dict) -> list[tuple]:
                 (
                     int(last(data[f"lines-{i}-variant"])),
                     int(Decimal(quantity)),
-                    (last(data.get(f"lines-{i}-note")) or "").strip(),
+                    (last(data.get(f"lines-{i}-note_0")) or "").strip(),
                 )
             )
     return sorted(rows)

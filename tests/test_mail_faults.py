@@ -98,7 +98,7 @@ def order_form(campaign) -> dict:
     for i, variant in enumerate(variants):
         data[f"lines-{i}-variant"] = variant.pk
         data[f"lines-{i}-quantity"] = "1" if i == 0 else "0"
-        data[f"lines-{i}-note"] = "Green, SARI" if i == 0 else ""
+        data[f"lines-{i}-note_0"] = "Green, SARI" if i == 0 else ""
     return data
 
 

@@ -1,6 +1,8 @@
-"""The buyer's order form: one row per variant (quantity, note) plus who and where to ship."""
+"""The buyer's order form: one row per variant (how many, and a note for each unit where the
+campaign asks for customisation) plus who and where to ship."""
 
 import secrets
+from collections import Counter
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -10,9 +12,16 @@ from kernel.phones import to_e164
 from orders.services.placing import MAX_NOTE_LENGTH, Buyer, LineRequest
 
 MAX_QUANTITY = 999
+# Note fields one row shows at most: more units of one variant, each with its own note, are
+# refused (nobody types 51 names into one form; the seller can take them on WhatsApp).
+MAX_NOTED_UNITS = 50
 
 
 class LineForm(forms.Form):
+    """One variant: its quantity and, where the campaign asks, one note per unit ("names on
+    3 shirts"). The form shows as many note fields as the quantity it was sent with (at least
+    one); the page's script adds and removes them as the buyer changes the quantity."""
+
     variant = forms.TypedChoiceField(
         coerce=int,
         widget=forms.HiddenInput,
@@ -25,17 +34,76 @@ class LineForm(forms.Form):
         required=False,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    note = forms.CharField(
-        label=_("Customisation"),
-        max_length=MAX_NOTE_LENGTH,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
 
-    def __init__(self, *args, variants, **kwargs):
+    def __init__(self, *args, variants, campaign: Campaign, **kwargs):
         super().__init__(*args, **kwargs)
+        self.campaign = campaign
         self.fields["variant"].choices = [(v.pk, v.name) for v in variants]
         self.item = next((v for v in variants if v.pk == self.initial.get("variant")), None)
+        if campaign.note_prompt:
+            for unit in range(self._units_shown()):
+                self.fields[f"note_{unit}"] = forms.CharField(
+                    label=campaign.note_prompt,
+                    max_length=MAX_NOTE_LENGTH,
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                )
+
+    def _units_shown(self) -> int:
+        """As many note fields as units asked for (sent, or the initial quantity), at least
+        one and at most MAX_NOTED_UNITS."""
+        typed = self.data.get(self.add_prefix("quantity")) if self.is_bound else None
+        try:
+            units = int(typed) if typed is not None else self.initial.get("quantity") or 0
+        except ValueError:
+            units = 0
+        return min(max(units, 1), MAX_NOTED_UNITS)
+
+    @property
+    def note_fields(self) -> list:
+        return [self[name] for name in self.fields if name.startswith("note_")]
+
+    @property
+    def chosen(self) -> bool:
+        """A quantity is chosen: its notes are required, where the campaign requires them."""
+        try:
+            return int(self["quantity"].value() or 0) > 0
+        except (TypeError, ValueError):
+            return False
+
+    def clean(self):
+        cleaned = super().clean()
+        quantity = cleaned.get("quantity") or 0
+        if not self.campaign.note_prompt or not quantity:
+            return cleaned
+        if quantity > MAX_NOTED_UNITS:
+            self.add_error(
+                "quantity",
+                _("At most %(n)d units in one order when each has its own note.")
+                % {"n": MAX_NOTED_UNITS},
+            )
+            return cleaned
+        if self.campaign.note_required:
+            for unit in range(quantity):
+                name = f"note_{unit}"
+                if name in self.fields and not (cleaned.get(name) or "").strip():
+                    self.add_error(
+                        name,
+                        _("Fill in “%(prompt)s” for this one.")
+                        % {"prompt": self.campaign.note_prompt},
+                    )
+        return cleaned
+
+    def unit_notes(self) -> list[str]:
+        """One note per unit ordered (empty where the campaign asks for none). A unit whose
+        field the browser did not send (no script: the page had fewer fields than the quantity
+        typed) takes the last note sent; where notes are required, clean() asked for it."""
+        notes, last = [], ""
+        for unit in range(self.cleaned_data.get("quantity") or 0):
+            if self.add_prefix(f"note_{unit}") in self.data:
+                last = (self.cleaned_data.get(f"note_{unit}") or "").strip()
+            notes.append(last)
+        return notes
 
 
 LineFormSet = forms.formset_factory(
@@ -74,11 +142,8 @@ class OrderForm(forms.Form):
             initial=[
                 {"variant": v.pk, "quantity": 1 if len(variants) == 1 else 0} for v in variants
             ],
-            form_kwargs={"variants": variants},
+            form_kwargs={"variants": variants, "campaign": campaign},
         )
-        if campaign.note_prompt:
-            for form in self.lines:
-                form.fields["note"].label = campaign.note_prompt
 
     def clean_buyer_phone(self):
         return to_e164(self.cleaned_data["buyer_phone"])
@@ -87,13 +152,16 @@ class OrderForm(forms.Form):
         return all([super().is_valid(), self.lines.is_valid()])
 
     def line_requests(self) -> list[LineRequest]:
-        return [
-            LineRequest(
-                variant_id=row["variant"], quantity=row["quantity"], note=row.get("note", "")
-            )
-            for row in self.lines.cleaned_data
-            if row.get("quantity")
-        ]
+        """A line per variant and note: three shirts with three names are three lines of one,
+        three with one name (or none) one line of three."""
+        requests = []
+        for line in self.lines:
+            notes = Counter(line.unit_notes())
+            requests += [
+                LineRequest(variant_id=line.cleaned_data["variant"], quantity=count, note=note)
+                for note, count in notes.items()
+            ]
+        return requests
 
     def buyer(self, language: str) -> Buyer:
         data = self.cleaned_data

@@ -77,3 +77,40 @@ document.addEventListener("click", function (event) {
   closes.value = link.getAttribute("data-window-closes");
   opens.focus();
 });
+
+// Customisation notes, one per unit: in <fieldset data-units>, as many .note-unit fields as the
+// quantity says (the first is copied; at least one shows), numbered once there are two, and
+// "(required)" only once a quantity is chosen. Without this script the server shows as many as
+// the quantity sent and asks for the rest.
+document.querySelectorAll("fieldset[data-units]").forEach(function (row) {
+  var quantity = row.querySelector("input[name$='-quantity']");
+  var box = row.querySelector(".note-units");
+  if (!quantity || !box) { return; }
+  var first = box.querySelector(".note-unit");
+  function show() {
+    var chosen = parseInt(quantity.value, 10) || 0;
+    var wanted = Math.min(Math.max(chosen, 1), 50);
+    var units = box.querySelectorAll(".note-unit");
+    for (var i = units.length; i < wanted; i++) {
+      var copy = first.cloneNode(true);
+      copy.querySelectorAll("[id], [name], [for], [aria-describedby]").forEach(function (el) {
+        ["id", "name", "for", "aria-describedby"].forEach(function (attribute) {
+          var value = el.getAttribute(attribute);
+          if (value) { el.setAttribute(attribute, value.replace(/note_\d+/, "note_" + i)); }
+        });
+      });
+      copy.querySelectorAll(".error").forEach(function (error) { error.remove(); });
+      copy.querySelector("textarea").value = "";
+      box.appendChild(copy);
+    }
+    for (var j = units.length - 1; j >= wanted; j--) { units[j].remove(); }
+    var all = box.querySelectorAll(".note-unit");
+    all.forEach(function (unit, k) {
+      var number = unit.querySelector(".unit-of");
+      number.textContent = "(" + (k + 1) + ")";
+      number.hidden = all.length === 1;
+    });
+    row.querySelectorAll(".required-hint").forEach(function (hint) { hint.hidden = chosen < 1; });
+  }
+  quantity.addEventListener("input", show);
+});

@@ -61,13 +61,20 @@ def test_buyer_orders_two_variants_and_sees_what_to_pay(page: Page, demo_campaig
     assert_no_horizontal_scroll(page)
     screenshot("01-campaign")
 
-    # The order: one sage green and two navy, each with what to print.
+    # The order: one sage green and two navy, each unit with its own name to print: choosing
+    # 2 navy gives two note fields, and only rows with a quantity say "(required)".
     quantities = {SAGE: 1, NAVY: 2}
-    notes = {SAGE: "White, “AYU”", NAVY: "Gold, “Budi & Sinta”\nsecond line"}
+    notes = {SAGE: ["White, “AYU”"], NAVY: ["Gold, “Budi”\nsecond line", "Gold, “Sinta”"]}
+    expect(variant_group(page, NAVY).get_by_text("(required)")).to_be_hidden()
     for name, quantity in quantities.items():
         group = variant_group(page, name)
         group.get_by_label("Quantity").fill(str(quantity))
-        group.get_by_label(NOTE_LABEL).fill(notes[name])
+        fields = group.get_by_role("textbox", name=re.compile(rf"^{NOTE_LABEL}"))
+        expect(fields).to_have_count(quantity)
+        for field, note in zip(fields.all(), notes[name], strict=True):
+            field.fill(note)
+    expect(variant_group(page, NAVY).get_by_text("(required)").first).to_be_visible()
+    expect(variant_group(page, CREAM).get_by_text("(required)")).to_be_hidden()
     page.get_by_label("Your name").fill("Rina Kusuma")
     page.get_by_label("WhatsApp number").fill("0812-3456-7890")
     page.get_by_label("Email").fill("rina@example.com")
@@ -94,13 +101,15 @@ def test_buyer_orders_two_variants_and_sees_what_to_pay(page: Page, demo_campaig
     expect(bca).to_contain_text("1234567890")
     expect(bca).to_contain_text("in the name of Rajut Nusantara")
 
+    # Each unit is a line of its own, with its note.
     items = page.get_by_role("region", name="Your order")
     lines = items.locator("ul.lines > li")
-    expect(lines).to_have_count(2)
-    for name, quantity in quantities.items():
-        line = lines.filter(has_text=f"{quantity} × {name}")
-        expect(line).to_contain_text(rupiah(PRICES[name] * quantity))
-        expect(line.locator(".note")).to_have_text(notes[name])
+    expect(lines).to_have_count(3)
+    for name, unit_notes in notes.items():
+        for note in unit_notes:
+            line = lines.filter(has_text=f"1 × {name}").filter(has_text=note.split("\n")[0])
+            expect(line).to_contain_text(rupiah(PRICES[name]))
+            expect(line.locator(".note")).to_have_text(note)
     expect(items).to_contain_text(f"Subtotal{rupiah(subtotal)}")
     expect(items).to_contain_text(f"Down payment (DP){rupiah(deposit)}")
 

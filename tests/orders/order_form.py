@@ -9,6 +9,7 @@ def order_data(campaign, *, quantities=None, notes=None, key=None, **fields) -> 
     """What the browser sends for the campaign's order form, one row per variant.
 
     `quantities` and `notes` are keyed by variant name; by default one Green tote with a note.
+    A note may be a list: one per unit, as the page's script shows them.
     """
     variants = list(campaign.variants.all())
     quantities = {variants[0].name: 1} if quantities is None else quantities
@@ -27,6 +28,10 @@ def order_data(campaign, *, quantities=None, notes=None, key=None, **fields) -> 
     for i, variant in enumerate(variants):
         data[f"lines-{i}-variant"] = str(variant.pk)
         data[f"lines-{i}-quantity"] = str(quantities.get(variant.name, 0))
-        data[f"lines-{i}-note"] = notes.get(variant.name, "")
+        typed = notes.get(variant.name, "")
+        if not isinstance(typed, list):  # the same note on each unit
+            typed = [typed] * max(quantities.get(variant.name, 0), 1)
+        for unit, note in enumerate(typed):
+            data[f"lines-{i}-note_{unit}"] = note
     data.update(fields)
     return data

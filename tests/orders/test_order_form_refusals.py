@@ -49,14 +49,14 @@ FORM_MISTAKES = {
     ),
     "required note missing": (
         {"notes": {}},
-        "Please fill in “Colour and name to print” for Green.",
+        "Fill in “Colour and name to print” for this one.",
     ),
     "name too long": (
         {"buyer_name": "A" * 101},
         "Ensure this value has at most 100 characters (it has 101).",
     ),
     "note too long": (
-        {"lines-0-note": "n" * 501},
+        {"lines-0-note_0": "n" * 501},
         "Ensure this value has at most 500 characters (it has 501).",
     ),
     "address too long": (
