@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Shop
 from kernel.money import MONEY
-from orders.models import Order
+from orders.models import MAX_TRANSFER_CODE, Order
 from payments.storage import private_storage
 
 
@@ -104,7 +104,8 @@ class Payment(models.Model):
                 name="payment_rejected_has_reason",
             ),
             models.CheckConstraint(
-                condition=Q(unique_code__lte=999), name="payment_unique_code_below_1000"
+                condition=Q(unique_code__lte=MAX_TRANSFER_CODE),
+                name="payment_unique_code_within_range",
             ),
         ]
         indexes = [models.Index(fields=["order", "status"])]

@@ -14,6 +14,7 @@ from campaigns.models import Campaign
 from kernel.images import encode, open_upload
 from kernel.money import format_money, quantize
 from orders.models import Order, OrderEvent
+from orders.services.transfer_codes import claim_transfer_amount
 from orders.services.transitions import move_order
 from payments import emails
 from payments.exceptions import (
@@ -145,6 +146,9 @@ def verify_payment(*, payment: Payment, amount_received: Decimal, actor) -> Paym
                 note = _("Payment of %(amount)s received for the %(kind)s.")
             note %= values
         OrderEvent.objects.create(order=order, kind=OrderEvent.Kind.PAYMENT, actor=actor, note=note)
+        if order.status == waiting_status and missing > 0:
+            # Part paid: what is left gets its own exact amount to transfer.
+            claim_transfer_amount(order=order, kind=payment.kind, owed=missing)
         if order.status == waiting_status and missing <= 0:
             move_order(order=order, to=next_status, actor=actor)
             if next_status == Order.Status.CONFIRMED:
