@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from kernel.admin import ReadOnlyInline, act_on_each
-from orders.models import Order, OrderEvent, OrderLine
+from orders.models import Order, OrderEvent, OrderLine, TransferAmount
 from orders.services.fulfilment import mark_shipped
 from payments.models import Payment, Refund
 from payments.services.cancellations import cancel_order
@@ -31,6 +31,7 @@ class PaymentInline(ReadOnlyInline):
     fields = [
         "created_at",
         "kind",
+        "source",
         "amount",
         "status",
         "amount_received",
@@ -48,6 +49,13 @@ class RefundInline(ReadOnlyInline):
     fields = ["created_at", "amount", "reason", "status", "reference", "sent_at", "sent_by"]
     related = ["sent_by"]
     show_change_link = True
+
+
+class TransferAmountInline(ReadOnlyInline):
+    """The exact amounts the order waited for (kode unik), claimed and released by services."""
+
+    model = TransferAmount
+    fields = ["kind", "amount", "code", "claimed_at", "released_at"]
 
 
 class OrderEventInline(ReadOnlyInline):
@@ -110,7 +118,13 @@ class OrderAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
     ]
-    inlines = [OrderLineInline, PaymentInline, RefundInline, OrderEventInline]
+    inlines = [
+        OrderLineInline,
+        PaymentInline,
+        RefundInline,
+        TransferAmountInline,
+        OrderEventInline,
+    ]
     actions = ["cancel_and_refund", "ship"]
 
     def get_fields(self, request, obj=None):

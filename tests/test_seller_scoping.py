@@ -15,7 +15,7 @@ from campaigns.models import (
     VendorQuote,
 )
 from orders.models import Order, OrderEvent
-from payments.models import Payment, PaymentAccount, Refund
+from payments.models import Payment, PaymentAccount, Refund, StatementImport, StatementLine
 from tests.factories import make_campaign, make_order, make_shop
 from tests.support import dashboard_routes, params, url_for
 
@@ -29,6 +29,18 @@ def victim(db):
     campaign = make_campaign(shop, title="Secret PO", capacity=None)
     order = make_order(campaign, quantity=2, note="private note")
     vendor = Vendor.objects.create(shop=shop, name="Konveksi A")
+    statement = StatementImport.objects.create(
+        shop=shop, layout="csv", file_name="mutasi.csv", text="Tanggal,Keterangan,Jumlah\n"
+    )
+    line = StatementLine.objects.create(
+        shop=shop,
+        statement=statement,
+        booked_on=order.created_at.date(),
+        amount=75000,
+        description="TRSF E-BANKING CR",
+        fingerprint="victim",
+        status="open",
+    )
     return {
         "shop_slug": shop.slug,
         "campaign_id": campaign.pk,
@@ -47,6 +59,8 @@ def victim(db):
         "refund_id": Refund.objects.create(order=order, amount=75000, reason="Cancelled").pk,
         "user_id": shop.owner.pk,
         "member_id": shop.owner.pk,
+        "statement_id": statement.pk,
+        "line_id": line.pk,
     }
 
 
@@ -58,6 +72,8 @@ def snapshot():
         list(PaymentAccount.objects.values_list("provider", flat=True)),
         list(Payment.objects.values_list("status", flat=True)),
         list(Refund.objects.values_list("status", "reference", "account_number")),
+        list(StatementImport.objects.values_list("status", "columns")),
+        list(StatementLine.objects.values_list("status", "note")),
         Vendor.objects.count(),
         VendorQuote.objects.filter(chosen=True).count(),
         Announcement.objects.count(),

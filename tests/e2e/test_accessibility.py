@@ -19,7 +19,7 @@ from playwright.sync_api import Page
 from campaigns.management.commands.seed_demo import SELLER, SHOP_SLUG
 from campaigns.models import CampaignImage, Shop, Vendor, VendorQuote
 from orders.models import Order
-from payments.models import Payment, PaymentAccount, Refund
+from payments.models import Payment, PaymentAccount, Refund, StatementImport, StatementLine
 from tests.e2e.conftest import CHROMIUM
 from tests.factories import make_shop
 from tests.support import dashboard_routes, params, url_for
@@ -228,6 +228,12 @@ def test_every_page_passes_axe_fits_a_small_phone_and_shows_keyboard_focus(
         "refund_id": [Refund.objects.filter(order__campaign__shop=shop).first().pk],
         "user_id": [seller.pk],
         "member_id": [seller.pk],
+        "statement_id": [StatementImport.objects.filter(shop=shop).first().pk],
+        # An open line (its forms) and one credited to an order.
+        "line_id": [
+            StatementLine.objects.filter(shop=shop, status=status).first().pk
+            for status in ("open", "credited")
+        ],
     }
     for name, route in dashboard_routes():
         names = sorted(params(route))

@@ -28,14 +28,6 @@ S = Order.Status
 
 
 @pytest.fixture
-def coded_shop(shop):
-    """The shop adds a kode unik to every transfer."""
-    shop.unique_codes = True
-    shop.save()
-    return shop
-
-
-@pytest.fixture
 def tote(coded_shop):
     """Totes at Rp 150.000, Rp 75.000 down payment, no capacity limit."""
     return make_campaign(coded_shop, title="Tote", slug="tote", capacity=None, min_quantity=1)
