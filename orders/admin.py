@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from kernel.admin import ReadOnlyInline, act_on_each, money
-from orders.models import Order, OrderEvent, OrderLine
+from orders.models import Order, OrderEvent, OrderLine, TransferAmount
 from orders.services.fulfilment import mark_shipped
 from payments.models import Payment, Refund
 from payments.services.cancellations import cancel_order
@@ -33,6 +33,7 @@ class PaymentInline(ReadOnlyInline):
     fields = [
         "created_at",
         "kind",
+        "source",
         "sent",
         "status",
         "received",
@@ -53,6 +54,13 @@ class RefundInline(ReadOnlyInline):
     related = ["sent_by", "order"]
     show_change_link = True
     refund = money(Refund, "amount", "order.currency")
+
+
+class TransferAmountInline(ReadOnlyInline):
+    """The exact amounts the order waited for (kode unik), claimed and released by services."""
+
+    model = TransferAmount
+    fields = ["kind", "amount", "code", "claimed_at", "released_at"]
 
 
 class OrderEventInline(ReadOnlyInline):
@@ -115,7 +123,13 @@ class OrderAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
     ]
-    inlines = [OrderLineInline, PaymentInline, RefundInline, OrderEventInline]
+    inlines = [
+        OrderLineInline,
+        PaymentInline,
+        RefundInline,
+        TransferAmountInline,
+        OrderEventInline,
+    ]
     subtotal_ = money(Order, "subtotal", "currency")
     deposit_ = money(Order, "deposit_amount", "currency")
     balance_ = money(Order, "balance_amount", "currency")

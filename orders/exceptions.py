@@ -63,3 +63,16 @@ class AnnouncementRefused(Refused):
 
 class RevisionRefused(Refused):
     """A revision of the estimated dates the rules refuse; nothing is stored or sent."""
+
+
+# --- the kode unik (orders/services/transfer_codes.py) ------------------------------------------
+
+
+class TransferCodesExhausted(OrderRefused):
+    """Every code up to the widest range is taken for this amount by orders waiting for money."""
+
+    message = _(
+        "So many orders are waiting for a payment of this same amount that no unique transfer "
+        "code is left for it. Please try again once some of them are paid."
+    )
+    http_status = 409

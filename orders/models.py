@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import Campaign, TimelineEvent, Variant
+from campaigns.models import Campaign, Shop, TimelineEvent, Variant
 from kernel.money import MONEY
 
 # No 0/O or 1/I/L: buyers read the code aloud and type it into a bank transfer note.
@@ -19,6 +19,12 @@ CODE_LENGTH = 7
 
 def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+# A kode unik is drawn from 1–999 first; when every code of an amount is taken by orders still
+# waiting for money, from 1–4,999, then 1–9,999 (orders/services/transfer_codes.py).
+TRANSFER_CODE_RANGES = (999, 4999, 9999)
+MAX_TRANSFER_CODE = TRANSFER_CODE_RANGES[-1]
 
 
 def new_token() -> str:
@@ -98,7 +104,8 @@ class Order(models.Model):
     # When the reminder before each deadline went out, so `tick` sends each one once.
     deposit_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     balance_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
-    # The shop's "kode unik": added to every amount this order transfers, never to its price.
+    # The shop's "kode unik": added to every amount this order transfers, never to its price. The
+    # code of the amount the order waits for now (or waited for last): TransferAmount holds it.
     transfer_code = models.PositiveSmallIntegerField(_("unique transfer code"), default=0)
 
     # Set when the order leaves the shop (orders/services/fulfilment.py). A pickup has no tracking
@@ -129,7 +136,8 @@ class Order(models.Model):
                 name="order_deposit_plus_balance_is_subtotal",
             ),
             models.CheckConstraint(
-                condition=Q(transfer_code__lte=999), name="order_transfer_code_below_1000"
+                condition=Q(transfer_code__lte=MAX_TRANSFER_CODE),
+                name="order_transfer_code_within_range",
             ),
             # Not the tracking number: a pickup order ships without one.
             models.CheckConstraint(
@@ -164,6 +172,62 @@ class Order(models.Model):
             if name.match(carrier):
                 return page.format(quote(self.tracking_number, safe=""))
         return ""
+
+
+class TransferAmount(models.Model):
+    """The exact amount an order waits for (what is owed for the step, plus its kode unik), so
+    that a line of the shop's bank statement names exactly one order.
+
+    Live while the order waits for that money; released (`released_at`) when it stops waiting:
+    paid, expired, cancelled, or owing a new amount after a partial payment. The database lets no
+    two live amounts of a shop be equal (for shops that add codes), however many orders are
+    placed at once. Released rows stay, so a statement line of an old transfer can still be
+    told apart from a new order that now expects the same amount.
+    Written only by orders/services/transfer_codes.py.
+    """
+
+    class Kind(models.TextChoices):
+        DEPOSIT = "deposit", _("Down payment")
+        BALANCE = "balance", _("Balance")
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+")
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="transfer_amounts")
+    kind = models.CharField(_("for"), max_length=10, choices=Kind.choices)
+    amount = models.DecimalField(_("amount to transfer"), **MONEY)
+    code = models.PositiveSmallIntegerField(_("unique transfer code"))
+    claimed_at = models.DateTimeField(_("expected from"), default=timezone.now)
+    released_at = models.DateTimeField(_("expected until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("transfer amount")
+        verbose_name_plural = _("transfer amounts")
+        ordering = ["-claimed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shop", "amount"],
+                condition=Q(released_at__isnull=True, code__gt=0),
+                name="one_waiting_order_per_transfer_amount",
+            ),
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=Q(released_at__isnull=True),
+                name="one_live_transfer_amount_per_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(code__lte=MAX_TRANSFER_CODE), name="transfer_amount_code_within_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gt=F("code")), name="transfer_amount_more_than_its_code"
+            ),
+        ]
+        indexes = [models.Index(fields=["shop", "amount"], name="transfer_amount_lookup")]
+
+    def __str__(self):
+        return f"{self.order_id}: {self.amount}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.released_at is None
 
 
 class OrderLine(models.Model):

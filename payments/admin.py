@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from kernel.admin import ViewOnly, act_on_each, money
-from payments.models import Payment, PaymentAccount, Refund
+from kernel.admin import ReadOnlyInline, ViewOnly, act_on_each, money
+from payments.models import Payment, PaymentAccount, Refund, StatementImport, StatementLine
 from payments.services.payments import verify_payment
 
 
@@ -21,8 +21,8 @@ class PaymentAdmin(ViewOnly, admin.ModelAdmin):
     here), so the order moves and the timeline records who did it. Proof pictures are not
     shown here."""
 
-    list_display = ["order", "kind", "sent", "status", "received", "created_at"]
-    list_filter = ["status", "kind", "order__campaign__shop", "created_at"]
+    list_display = ["order", "kind", "source", "sent", "status", "received", "created_at"]
+    list_filter = ["status", "kind", "source", "order__campaign__shop", "created_at"]
     search_fields = ["order__code", "sender_name", "order__buyer_name"]
     date_hierarchy = "created_at"
     list_select_related = ["order"]
@@ -30,12 +30,16 @@ class PaymentAdmin(ViewOnly, admin.ModelAdmin):
     fields = [
         "order",
         "kind",
+        "source",
+        "method",
         "sent",
         "unique_code",
         "sender_name",
         "sender_bank",
         "status",
         "received",
+        "received_on",
+        "statement_line",
         "reject_reason",
         "reviewed_by",
         "reviewed_at",
@@ -98,3 +102,60 @@ class RefundAdmin(ViewOnly, admin.ModelAdmin):
     ]
     readonly_fields = fields
     refund = money(Refund, "amount", "order.currency")
+
+
+class StatementLineInline(ReadOnlyInline):
+    model = StatementLine
+    fields = ["booked_on", "amount", "description", "status", "note", "handled_by", "handled_at"]
+    related = ["handled_by"]
+    show_change_link = True
+
+
+@admin.register(StatementImport)
+class StatementImportAdmin(ViewOnly, admin.ModelAdmin):
+    """Read-only: statements are uploaded, previewed and confirmed on the shop's dashboard,
+    through payments/services/statements.py, so every credit goes through the one door."""
+
+    list_display = ["file_name", "shop", "layout", "status", "uploaded_by", "created_at"]
+    list_filter = ["status", "layout", "shop", "created_at"]
+    search_fields = ["file_name", "shop__name"]
+    date_hierarchy = "created_at"
+    list_select_related = ["shop", "uploaded_by"]
+    fields = [
+        "shop",
+        "account",
+        "layout",
+        "file_name",
+        "status",
+        "columns",
+        "uploaded_by",
+        "created_at",
+        "confirmed_at",
+        "text",
+    ]
+    readonly_fields = fields
+    inlines = [StatementLineInline]
+
+
+@admin.register(StatementLine)
+class StatementLineAdmin(ViewOnly, admin.ModelAdmin):
+    """Read-only: a line is credited or dismissed on the dashboard (payments/services)."""
+
+    list_display = ["booked_on", "amount", "shop", "status", "description"]
+    list_filter = ["status", "shop", "booked_on"]
+    search_fields = ["description", "payment__order__code"]
+    date_hierarchy = "booked_on"
+    list_select_related = ["shop"]
+    fields = [
+        "shop",
+        "statement",
+        "booked_on",
+        "amount",
+        "description",
+        "status",
+        "note",
+        "handled_by",
+        "handled_at",
+        "fingerprint",
+    ]
+    readonly_fields = fields

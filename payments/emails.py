@@ -1,5 +1,7 @@
 """What buyers are told by email about their payments; each sends after the transaction commits."""
 
+from decimal import Decimal
+
 from django.utils import translation
 
 from kernel.clock import shop_time
@@ -10,12 +12,13 @@ from payments.models import Payment, Refund
 from payments.services.ledger import amount_paid, payment_due
 
 
-def payment_received(payment: Payment, order: Order) -> None:
+def payment_received(payment: Payment, order: Order, *, paid: Decimal | None = None) -> None:
     """The seller verified the payment; says what is still to send, or where the order stands.
 
-    `order` is the order as the verification left it (locked, status already moved on).
+    `order` is the order as the verification left it (locked, status already moved on); `paid`,
+    what it has paid now, when the caller knows it.
     """
-    due = payment_due(order, paid=amount_paid(order))
+    due = payment_due(order, paid=amount_paid(order) if paid is None else paid)
     still = due.to_send if due is not None and due.kind == payment.kind else None
     with translation.override(order.language):
         status = str(order.get_status_display())

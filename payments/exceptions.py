@@ -91,3 +91,21 @@ class DecisionRefused(Refused):
     """A campaign decision (go, finish, extend) the rules refuse."""
 
     message = _("This decision could not be made.")
+
+
+# --- bank statements (payments/services/statements.py, crediting.py) ----------------------------
+
+
+class StatementRefused(PaymentRefused):
+    """A statement file, or a line of one, that cannot be used as asked; nothing changed."""
+
+    message = _("This statement could not be imported.")
+
+
+class StatementUnreadable(StatementRefused):
+    """The file is not a statement of the layout chosen (or not text at all)."""
+
+
+class LineAlreadyHandled(StatementRefused):
+    message = _("This statement line has already been credited or dismissed.")
+    http_status = 409

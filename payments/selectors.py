@@ -13,6 +13,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
@@ -20,8 +21,8 @@ from django.db.models import (
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign, Shop
-from orders.models import Order
-from payments.models import Payment, PaymentAccount, Refund
+from orders.models import Order, TransferAmount
+from payments.models import Payment, PaymentAccount, Refund, StatementImport, StatementLine
 from payments.services.ledger import (
     ZERO,
     Due,
@@ -73,7 +74,11 @@ class OrderPayments:
 def order_payments(order: Order) -> OrderPayments:
     """In one query (two for an order that stopped): the order's payments and refunds, oldest
     first, with what they add up to."""
-    payments = list(order.payments.all())
+    payments = list(
+        order.payments.select_related("reviewed_by", "statement_line__statement").defer(
+            "statement_line__statement__text"
+        )
+    )
     # Refunds are only ever made for orders that stopped (payments/services/refunds.py): an active
     # order's page spares the query.
     refunds = list(order.refunds.all()) if order.status not in Order.ACTIVE else []
@@ -228,3 +233,84 @@ def first_steps(shop: Shop) -> FirstSteps:
         campaign=found["has_published"],
         shared=found["has_order"],
     )
+
+
+# --- bank statements --------------------------------------------------------------------------
+
+
+def shop_statements(shop: Shop) -> QuerySet[StatementImport]:
+    """The shop's statements, newest first, each with how its lines went: one query a page."""
+    lines = StatementLine.Status
+    return (
+        StatementImport.objects.filter(shop=shop)
+        .select_related("account", "uploaded_by")
+        .defer("text")
+        .annotate(
+            line_count=Count("lines"),
+            credited=Count("lines", filter=Q(lines__status=lines.CREDITED)),
+            still_open=Count("lines", filter=Q(lines__status=lines.OPEN)),
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def shop_statement(shop: Shop, statement_id: int) -> StatementImport:
+    """One statement of the shop; DoesNotExist for another shop's."""
+    return StatementImport.objects.select_related("shop", "account").get(shop=shop, pk=statement_id)
+
+
+def lines_of(statement: StatementImport) -> QuerySet[StatementLine]:
+    """A confirmed statement's lines in the file's order, with the order each one paid."""
+    return statement.lines.select_related("payment__order", "handled_by").order_by("pk")
+
+
+def open_lines(shop: Shop) -> QuerySet[StatementLine]:
+    """The shop's statement lines left to match or dismiss, latest first."""
+    return (
+        StatementLine.objects.filter(shop=shop, status=StatementLine.Status.OPEN)
+        .select_related("statement")
+        .order_by("-booked_on", "-id")
+    )
+
+
+def shop_line(shop: Shop, line_id: int) -> StatementLine:
+    """One statement line of the shop; DoesNotExist for another shop's."""
+    return StatementLine.objects.select_related(
+        "statement__account", "handled_by", "payment__order"
+    ).get(shop=shop, pk=line_id)
+
+
+# How many orders the search beside a statement line shows: enough to pick from, never the lot.
+ORDERS_TO_MATCH = 20
+
+
+def orders_to_match(
+    shop: Shop, *, amount: Decimal | None, query: str = "", query_amount: Decimal | None = None
+) -> list[Order]:
+    """The shop's orders waiting for money that a statement line could pay, each with the exact
+    amount it waits for (`to_send`, None when it has none): those expecting `amount`, or those
+    whose code, buyer's name or phone is `query`, or whose amount to send is `query_amount`
+    (the query read as an amount). One query."""
+    expected = TransferAmount.objects.filter(order=OuterRef("pk"), released_at__isnull=True)
+    orders = (
+        Order.objects.filter(
+            campaign__shop=shop,
+            status__in=[Order.Status.PENDING, Order.Status.AWAITING_BALANCE],
+        )
+        .select_related("campaign")
+        .annotate(to_send=Subquery(expected.values("amount")[:1]))
+        .order_by("-created_at", "-id")
+    )
+    query = " ".join(query.split())
+    if query:
+        found = Q(code__iexact=query) | Q(buyer_name__icontains=query)
+        if query.lstrip("0+"):
+            found |= Q(buyer_phone__contains=query.lstrip("0+"))
+        if query_amount is not None:
+            found |= Q(to_send=query_amount)
+        orders = orders.filter(found)
+    elif amount is not None:
+        orders = orders.filter(to_send=amount)
+    else:
+        return []
+    return list(orders[:ORDERS_TO_MATCH])

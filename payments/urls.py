@@ -1,6 +1,16 @@
 from django.urls import path
 
-from payments.views import accounts, balances, proofs, public, refunds, review
+from payments.views import (
+    accounts,
+    balances,
+    proofs,
+    public,
+    recorded,
+    refunds,
+    review,
+    statement_lines,
+    statements,
+)
 
 # Under /dashboard/, namespace "dashboard".
 accounts_at = "<slug:shop_slug>/payment-accounts/"
@@ -30,6 +40,40 @@ dashboard_patterns += [
         f"{review_at}<int:payment_id>/proof/thumbnail/",
         proofs.payment_proof_thumbnail,
         name="payment_proof_thumbnail",
+    ),
+]
+
+# Money recorded by hand on an order; bank statements and the lines left to match.
+statements_at = "<slug:shop_slug>/statements/"
+lines_at = f"{statements_at}lines/"
+dashboard_patterns += [
+    path(
+        "<slug:shop_slug>/orders/<str:code>/payments/record/",
+        recorded.order_payment_record,
+        name="order_payment_record",
+    ),
+    path(statements_at, statements.statement_list, name="statements"),
+    path(f"{statements_at}upload/", statements.statement_upload, name="statement_upload"),
+    path(f"{statements_at}<int:statement_id>/", statements.statement_detail, name="statement"),
+    path(
+        f"{statements_at}<int:statement_id>/columns/",
+        statements.statement_columns,
+        name="statement_columns",
+    ),
+    path(
+        f"{statements_at}<int:statement_id>/confirm/",
+        statements.statement_confirm,
+        name="statement_confirm",
+    ),
+    path(lines_at, statement_lines.line_list, name="statement_lines"),
+    path(f"{lines_at}<int:line_id>/", statement_lines.line_detail, name="statement_line"),
+    path(
+        f"{lines_at}<int:line_id>/match/", statement_lines.line_match, name="statement_line_match"
+    ),
+    path(
+        f"{lines_at}<int:line_id>/dismiss/",
+        statement_lines.line_dismiss,
+        name="statement_line_dismiss",
     ),
 ]
 

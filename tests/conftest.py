@@ -45,6 +45,14 @@ def shop(db):
 
 
 @pytest.fixture
+def coded_shop(shop):
+    """The shop adds a unique code (kode unik) to every amount to transfer."""
+    shop.unique_codes = True
+    shop.save()
+    return shop
+
+
+@pytest.fixture
 def seller(client, shop):
     """The test client, logged in as the shop's owner."""
     client.force_login(shop.owner)

@@ -16,7 +16,7 @@ from campaigns.models import (
     VendorQuote,
 )
 from orders.models import Order, OrderEvent
-from payments.models import Payment, PaymentAccount, Refund
+from payments.models import Payment, PaymentAccount, Refund, StatementImport, StatementLine
 from tests.factories import make_campaign, make_order, make_shop
 from tests.support import dashboard_routes, params, url_for
 
@@ -30,6 +30,18 @@ def victim(db):
     campaign = make_campaign(shop, title="Secret PO", capacity=None)
     order = make_order(campaign, quantity=2, note="private note")
     vendor = Vendor.objects.create(shop=shop, name="Konveksi A")
+    statement = StatementImport.objects.create(
+        shop=shop, layout="csv", file_name="mutasi.csv", text="Tanggal,Keterangan,Jumlah\n"
+    )
+    line = StatementLine.objects.create(
+        shop=shop,
+        statement=statement,
+        booked_on=order.created_at.date(),
+        amount=75000,
+        description="TRSF E-BANKING CR",
+        fingerprint="victim",
+        status="open",
+    )
     return {
         "shop_slug": shop.slug,
         "campaign_id": campaign.pk,
@@ -51,6 +63,8 @@ def victim(db):
         ).pk,
         "user_id": shop.owner.pk,
         "member_id": shop.owner.pk,
+        "statement_id": statement.pk,
+        "line_id": line.pk,
     }
 
 
@@ -63,6 +77,8 @@ def snapshot():
         list(Payment.objects.values_list("status", flat=True)),
         list(Refund.objects.values_list("status", "reference", "account_number")),
         list(Email.objects.values_list("status", flat=True)),
+        list(StatementImport.objects.values_list("status", "columns")),
+        list(StatementLine.objects.values_list("status", "note")),
         Vendor.objects.count(),
         VendorQuote.objects.filter(chosen=True).count(),
         Announcement.objects.count(),

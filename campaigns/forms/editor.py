@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, CampaignImage, Variant
@@ -53,7 +54,7 @@ class CampaignForm(forms.ModelForm):
 
     # A percent or an amount, as the seller types either ("50", "25.000", "25rb").
     deposit_value = AmountField(
-        label=Campaign._meta.get_field("deposit_value").verbose_name,
+        label=capfirst(Campaign._meta.get_field("deposit_value").verbose_name),
         help_text=Campaign._meta.get_field("deposit_value").help_text,
         required=False,
     )
@@ -169,7 +170,7 @@ class CampaignForm(forms.ModelForm):
 
 
 class VariantForm(forms.ModelForm):
-    price = AmountField(label=Variant._meta.get_field("price").verbose_name)
+    price = AmountField(label=capfirst(Variant._meta.get_field("price").verbose_name))
     # Shown only once a price under LOW_PRICE was asked about.
     low_price_ok = forms.BooleanField(label=_("This price is right"), required=False)
 

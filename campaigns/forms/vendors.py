@@ -1,6 +1,7 @@
 """The shop's vendor list and a campaign's vendor quotes."""
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Shop, Vendor, VendorQuote
@@ -33,7 +34,7 @@ class VendorForm(forms.ModelForm):
 
 
 class QuoteForm(forms.ModelForm):
-    unit_cost = AmountField(label=VendorQuote._meta.get_field("unit_cost").verbose_name)
+    unit_cost = AmountField(label=capfirst(VendorQuote._meta.get_field("unit_cost").verbose_name))
 
     class Meta:
         model = VendorQuote

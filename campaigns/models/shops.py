@@ -72,8 +72,10 @@ class Shop(models.Model):
         _("unique transfer codes"),
         default=False,
         help_text=_(
-            "Add 1–999 to each amount to transfer (kode unik) so that payments can be told "
-            "apart in the bank statement. The price does not change."
+            "Add 1–999 to each amount to transfer (kode unik) so that no two orders waiting "
+            "for money expect the same amount and the bank statement names each one; up to "
+            "4,999, then 9,999, only when every code of an amount is taken. The price does not "
+            "change."
         ),
     )
     logo = models.ImageField(_("logo"), upload_to="shops/", blank=True)

@@ -1,7 +1,6 @@
 """Placing orders, and expiring those whose deposit never came. Each function is one
 transaction; every later move goes through transitions.py."""
 
-import secrets
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,9 +20,10 @@ from orders.exceptions import (
     LimitExceeded,
     SoldOut,
 )
-from orders.models import Order, OrderEvent, OrderLine, new_code
+from orders.models import Order, OrderEvent, OrderLine, TransferAmount, new_code
 from orders.services.fulfilment import complete_campaign_when_done
 from orders.services.stock import take_units
+from orders.services.transfer_codes import claim_transfer_amount
 from orders.services.transitions import move_order
 
 MAX_NOTE_LENGTH = 500
@@ -58,7 +58,8 @@ def place_order(
     Rules: the campaign is published and open; every line names one of its variants with a
     positive quantity (and a note where the campaign asks for one); the order and the buyer
     (same phone or email, active orders) stay within the campaign's caps; capacity is taken
-    atomically. The same idempotency key returns the order it already made. A campaign that
+    atomically; the deposit gets its exact amount to transfer (orders/services/transfer_codes.py).
+    The same idempotency key returns the order it already made. A campaign that
     looks sold out first expires its own orders past their deposit deadline and tries once more.
     """
     now = now or timezone.now()
@@ -104,9 +105,13 @@ def place_order(
                 deposit_amount=deposit,
                 balance_amount=balance,
                 deposit_due_at=now + campaign.deposit_window,
-                transfer_code=secrets.randbelow(999) + 1 if campaign.shop.unique_codes else 0,
                 created_at=now,
             )
+            if deposit > 0:
+                # The exact amount to send, unique among the shop's orders waiting for money.
+                claim_transfer_amount(
+                    order=order, kind=TransferAmount.Kind.DEPOSIT, owed=deposit, now=now
+                )
             OrderLine.objects.bulk_create(
                 OrderLine(
                     order=order,

@@ -8,6 +8,7 @@ from django.utils import timezone
 from orders.exceptions import TransitionNotAllowed
 from orders.models import Order, OrderEvent
 from orders.services.stock import release_units
+from orders.services.transfer_codes import WAITING, release_transfer_amount
 from orders.tally import order_moved
 
 S = Order.Status
@@ -29,7 +30,8 @@ ALLOWED: dict[str, frozenset[str]] = {
 @transaction.atomic
 def move_order(*, order: Order, to: str, actor=None, note: str = "") -> Order:
     """Move `order` to status `to` and write the event; units go back when it stops being active,
-    and the campaign's running totals follow.
+    its transfer amount (kode unik) is freed when it stops waiting for money, and the campaign's
+    running totals follow.
 
     The row is locked and re-read first, so two people acting at once move it once.
     """
@@ -41,6 +43,9 @@ def move_order(*, order: Order, to: str, actor=None, note: str = "") -> Order:
         for line in current.lines.all():
             units[line.variant_id] += line.quantity
         release_units(campaign_id=current.campaign_id, units_by_variant=units)
+    if current.status in WAITING:
+        # Paid, expired or cancelled: the amount it expected may name another order from now on.
+        release_transfer_amount(order=current)
     order_moved(current, current.status, to)
     OrderEvent.objects.create(
         order=current,

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -22,6 +23,7 @@ from orders.models import Order
 from orders.services.transitions import ALLOWED
 from orders.views import exports
 from payments.exceptions import PaymentRefused
+from payments.forms.recorded import RecordPaymentForm
 from payments.forms.refunds import RefundForm
 from payments.selectors import order_payments
 from payments.services.cancellations import cancel_order
@@ -68,7 +70,15 @@ def order_detail(request, shop, code):
 
 
 def _render_detail(
-    request, shop, order, *, note_form=None, cancel_form=None, ship_form=None, status=200
+    request,
+    shop,
+    order,
+    *,
+    note_form=None,
+    cancel_form=None,
+    ship_form=None,
+    record_form=None,
+    status=200,
 ):
     money = order_payments(order)
     context = {
@@ -93,6 +103,13 @@ def _render_detail(
         "refund_form": RefundForm(),
         "ship_form": ship_form or ShipOrderForm(),
         "emails": order_emails(shop, order.code),
+        # Money that arrived without a proof: only while the order waits for some.
+        "record_form": record_form
+        or (
+            RecordPaymentForm(currency=order.currency, initial={"received_on": localdate()})
+            if money.due
+            else None
+        ),
     }
     return render(request, "dashboard/orders/order_detail.html", context, status=status)
 

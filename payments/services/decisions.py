@@ -27,8 +27,9 @@ from campaigns.services.transitions import ALLOWED as CAMPAIGN_MOVES
 from campaigns.services.transitions import move_campaign
 from kernel.clock import shop_time
 from orders import emails
-from orders.models import Order
+from orders.models import Order, TransferAmount
 from orders.selectors import confirmed_units
+from orders.services.transfer_codes import claim_transfer_amount
 from orders.services.transitions import move_order
 from payments.exceptions import CancelRefused, DecisionRefused
 from payments.models import Payment
@@ -228,6 +229,8 @@ def _finish(order: Order, *, owed: Decimal, due_at: datetime, actor) -> None:
             "due": shop_time(order.campaign.shop, due_at, order.language)
         }
     move_order(order=order, to=Order.Status.AWAITING_BALANCE, actor=actor, note=note)
+    # The balance gets its own exact amount to transfer, unique while it is waited for.
+    claim_transfer_amount(order=order, kind=TransferAmount.Kind.BALANCE, owed=owed)
     emails.balance_due(order, amount=owed)
 
 

@@ -55,21 +55,22 @@ def refundable_in(payments: Iterable[Payment], refunds: Iterable[Refund]) -> Dec
     return paid_in(payments, refunds) - pending
 
 
-def paid_sql() -> Expression:
-    """`amount_paid` as an expression to annotate orders with: `.annotate(paid=paid_sql())`."""
-    return _total(Payment, "amount_received", status=Payment.Status.VERIFIED) - _total(
-        Refund, "amount", status=Refund.Status.SENT
+def paid_sql(order: str = "pk") -> Expression:
+    """`amount_paid` as an expression to annotate orders with: `.annotate(paid=paid_sql())`; or
+    rows that name an order, with `order` the field that does (`paid_sql("order_id")`)."""
+    return _total(Payment, "amount_received", order, status=Payment.Status.VERIFIED) - _total(
+        Refund, "amount", order, status=Refund.Status.SENT
     )
 
 
 def refundable_sql() -> Expression:
     """`refundable` as an expression to annotate a queryset of orders with."""
-    return paid_sql() - _total(Refund, "amount", status=Refund.Status.PENDING)
+    return paid_sql() - _total(Refund, "amount", "pk", status=Refund.Status.PENDING)
 
 
-def _total(model, field: str, **filters) -> Expression:
+def _total(model, field: str, order: str, **filters) -> Expression:
     rows = (
-        model.objects.filter(order=OuterRef("pk"), **filters)
+        model.objects.filter(order=OuterRef(order), **filters)
         .order_by()
         .values("order")
         .annotate(total=Sum(field))

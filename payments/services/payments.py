@@ -1,7 +1,7 @@
-"""Recording a buyer's payment and the seller's review of it. Each function is one transaction.
+"""A buyer's proof of payment and the seller's review of it. Each function is one transaction.
 
-A verified payment moves its order on through orders.services.transitions.move_order, the one door
-for status changes (DESIGN.md, Order life): payments call orders, never the other way round."""
+A verified proof is credited through payments/services/crediting.py, the one door every way money
+comes in shares; it moves the order on through orders.services.transitions.move_order."""
 
 from decimal import Decimal
 
@@ -10,11 +10,9 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from campaigns.models import Campaign
 from kernel.images import encode, open_upload
 from kernel.money import format_money, quantize
 from orders.models import Order, OrderEvent
-from orders.services.transitions import move_order
 from payments import emails
 from payments.exceptions import (
     AlreadyReviewed,
@@ -26,9 +24,8 @@ from payments.exceptions import (
     PaymentWaiting,
 )
 from payments.models import Payment
-from payments.services.decisions import join_production
-from payments.services.ledger import STAGE, amount_paid, payment_due, still_owed
-from payments.services.refunds import refund_late_payment
+from payments.services.crediting import credit_payment, kind_name, lock_for_credit
+from payments.services.ledger import amount_paid, payment_due, still_owed
 
 # A phone screenshot of a banking app stays readable; the thumbnail is for the review queue.
 PROOF_SIZE = (1600, 2400)
@@ -76,18 +73,12 @@ def submit_payment(
                 sender_name=sender_name,
                 sender_bank=sender_bank,
             )
-            for file, box in (
-                (payment.proof, PROOF_SIZE),
-                (payment.proof_thumbnail, PROOF_THUMBNAIL_SIZE),
-            ):
-                content = encode(image, box)
-                file.save(content.name, content, save=False)
-                stored.append(file)
+            stored += attach_proof(payment, image)
             payment.save()
             with translation.override(order.language):
                 note = _("Payment of %(amount)s sent for the %(kind)s; waiting for review.") % {
                     "amount": format_money(amount, order.currency),
-                    "kind": _kind_name(kind),
+                    "kind": kind_name(kind),
                 }
             OrderEvent.objects.create(order=order, kind=OrderEvent.Kind.PAYMENT, note=note)
     except BaseException:
@@ -98,65 +89,34 @@ def submit_payment(
     return payment
 
 
+def attach_proof(payment: Payment, image) -> list:
+    """Store the picture (re-encoded, and its thumbnail) on an unsaved payment; returns the
+    files written, for the caller to delete if its transaction fails."""
+    stored = []
+    for file, box in (
+        (payment.proof, PROOF_SIZE),
+        (payment.proof_thumbnail, PROOF_THUMBNAIL_SIZE),
+    ):
+        content = encode(image, box)
+        file.save(content.name, content, save=False)
+        stored.append(file)
+    return stored
+
+
 def verify_payment(*, payment: Payment, amount_received: Decimal, actor) -> Payment:
-    """Mark a payment as received, with the amount that arrived, and move the order on.
+    """Mark a proof as received, with the amount that arrived, and move the order on.
 
     Rules: only a payment waiting for review, once (the row is locked, so two people clicking
-    at once verify it once); the amount received is positive and in the currency's units.
-    A deposit that brings paid to the order's deposit confirms a pending order; a balance that
-    brings paid to the subtotal marks an order awaiting its balance as paid. Short of that the
-    payment still counts and the order stays, with an event saying what is missing. An order
-    confirmed after its campaign went into production joins it (payments.services.decisions).
+    at once verify it once); the amount received is positive and in the currency's units; the
+    seller saw it arrive, so it counts whatever it is. The rest is crediting's, as for every way
+    money comes in (payments/services/crediting.py: the order confirmed or paid, or what is
+    missing said, production joined, a late payment refunded).
     """
-    _check_received(amount_received, payment.order.currency)
+    check_received(amount_received, payment.order.currency)
     with transaction.atomic():
+        order = lock_for_credit(payment.order_id)
         payment = _lock_for_review(payment)
-        # The campaign before the order, as campaign decisions and cancellations take them: the
-        # order may join production (which locks the campaign) or go straight back as a refund.
-        Campaign.objects.select_for_update(of=("self",)).filter(orders=payment.order_id).exists()
-        # Locked before the sum: two payments of one order verified at once both see the other.
-        order = Order.objects.select_for_update().get(pk=payment.order_id)
-        payment.status = Payment.Status.VERIFIED
-        payment.amount_received = amount_received
-        payment.reviewed_by = actor
-        payment.reviewed_at = timezone.now()
-        payment.save(update_fields=["status", "amount_received", "reviewed_by", "reviewed_at"])
-
-        paid = amount_paid(order)
-        waiting_status, next_status = STAGE[payment.kind]
-        missing = still_owed(order, payment.kind, paid=paid)
-        with translation.override(order.language):
-            values = {
-                "amount": format_money(amount_received, order.currency),
-                "kind": _kind_name(payment.kind),
-                "missing": format_money(missing, order.currency),
-                "status": order.get_status_display(),
-            }
-            if order.status != waiting_status:
-                note = _(
-                    "Payment of %(amount)s received for the %(kind)s; the order is “%(status)s”, "
-                    "so it stays as it is."
-                )
-            elif missing > 0:
-                note = _(
-                    "Payment of %(amount)s received for the %(kind)s; %(missing)s is still missing."
-                )
-            else:
-                note = _("Payment of %(amount)s received for the %(kind)s.")
-            note %= values
-        OrderEvent.objects.create(order=order, kind=OrderEvent.Kind.PAYMENT, actor=actor, note=note)
-        if order.status == waiting_status and missing <= 0:
-            move_order(order=order, to=next_status, actor=actor)
-            if next_status == Order.Status.CONFIRMED:
-                # Paid in time, but the campaign may have gone into production meanwhile.
-                join_production(order=order, actor=actor)
-        if order.status not in Order.ACTIVE:
-            # Money for an order that stopped meanwhile goes straight back
-            # (payments/services/refunds.py).
-            refund_late_payment(order=order, amount=amount_received, actor=actor)
-        emails.payment_received(payment, order)
-    payment.order = order
-    return payment
+        return credit_payment(order=order, payment=payment, amount=amount_received, actor=actor)
 
 
 def reject_payment(*, payment: Payment, reason: str, actor) -> Payment:
@@ -181,7 +141,7 @@ def reject_payment(*, payment: Payment, reason: str, actor) -> Payment:
         with translation.override(order.language):
             note = _("Payment of %(amount)s for the %(kind)s rejected: %(reason)s") % {
                 "amount": format_money(payment.amount, order.currency),
-                "kind": _kind_name(payment.kind),
+                "kind": kind_name(payment.kind),
                 "reason": reason,
             }
         OrderEvent.objects.create(order=order, kind=OrderEvent.Kind.PAYMENT, actor=actor, note=note)
@@ -195,10 +155,6 @@ def _kind_for(order: Order, *, paid: Decimal) -> str:
     if due is None:
         raise NothingToPay()
     return due.kind
-
-
-def _kind_name(kind: str) -> str:
-    return _("down payment") if kind == Payment.Kind.DEPOSIT else _("balance")
 
 
 def _lock_for_review(payment: Payment) -> Payment:
@@ -241,12 +197,14 @@ def _check_amount_limit(order: Order, amount: Decimal, paid: Decimal) -> None:
         )
 
 
-def _check_received(amount, currency: str) -> None:
+def check_received(amount, currency: str, *, refusal=InvalidReview, nothing: str = "") -> None:
+    """An amount the seller says arrived: a positive number in the currency's units. `nothing`
+    is what a zero is told."""
     if not isinstance(amount, Decimal) or not amount.is_finite() or amount < 0:
-        raise InvalidReview(_("Enter the amount that arrived, in numbers."))
+        raise refusal(_("Enter the amount that arrived, in numbers."))
     if amount == 0:
-        raise InvalidReview(_("Nothing arrived? Reject the payment instead, with the reason."))
+        raise refusal(nothing or _("Nothing arrived? Reject the payment instead, with the reason."))
     if amount > MAX_AMOUNT:
-        raise InvalidReview(_("That amount is too large. Check it and try again."))
+        raise refusal(_("That amount is too large. Check it and try again."))
     if quantize(amount, currency) != amount:
-        raise InvalidReview(_("Enter the amount exactly as received, without extra decimals."))
+        raise refusal(_("Enter the amount exactly as received, without extra decimals."))

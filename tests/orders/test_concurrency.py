@@ -10,7 +10,7 @@ from django.db.models import Sum
 
 from campaigns.models import Campaign, Variant
 from orders.exceptions import CampaignNotOpen, LimitExceeded, OrderRefused, SoldOut
-from orders.models import Order, OrderLine
+from orders.models import Order, OrderLine, TransferAmount
 from orders.services.placing import LineRequest, place_order
 from tests.factories import make_buyer, make_campaign
 from tests.support import race
@@ -107,3 +107,37 @@ def test_taps_on_the_last_unit_all_get_the_order_not_sold_out(shop):
     assert not any(isinstance(r, OrderRefused) for r in results)
     campaign.refresh_from_db()
     assert campaign.reserved == 1
+
+
+def test_two_hundred_orders_of_one_price_at_once_each_expect_their_own_amount(shop):
+    # given a shop that adds a kode unik, and four open campaigns selling at the same price (the
+    # campaigns' own row locks do not line their orders up: the transfer amounts must hold)
+    shop.unique_codes = True
+    shop.save()
+    campaigns = [
+        make_campaign(shop, capacity=None, variants=[{"name": "Green", "price": "150000"}])
+        for _ in range(4)
+    ]
+
+    # when 200 orders arrive together, from 40 connections at once (the server's connections are
+    # shared; 40 in flight is more contention than any shop sees)
+    def place_five(i: int) -> list:
+        placed = []
+        for n in range(5):
+            place = one_green(
+                campaigns[(i + n) % 4].pk, buyer=make_buyer(7000 + i * 5 + n), key=f"b-{i}-{n}"
+            )
+            placed.append(place())
+        return placed
+
+    results = race(40, place_five)
+
+    # then all 200 were placed, and every expected amount is different
+    assert not [r for r in results if isinstance(r, Exception)], results
+    waiting = TransferAmount.objects.filter(shop=shop, released_at__isnull=True)
+    amounts = [claim.amount for claim in waiting]
+    assert len(amounts) == len(set(amounts)) == 200
+    for order in Order.objects.filter(campaign__shop=shop).prefetch_related("transfer_amounts"):
+        (claim,) = order.transfer_amounts.all()
+        assert claim.amount == order.deposit_amount + order.transfer_code
+        assert 1 <= order.transfer_code <= 999

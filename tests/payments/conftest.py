@@ -50,9 +50,13 @@ def pending_order(open_campaign) -> Order:
 
 @pytest.fixture
 def coded_order(open_campaign) -> Order:
-    """As pending_order, with the shop's unique code 123 on every transfer."""
+    """As pending_order, in a shop that adds unique codes: 123 on every transfer of this one."""
+    shop = open_campaign.shop
+    shop.unique_codes = True
+    shop.save()
     order = make_order(open_campaign, note=NOTE)
     Order.objects.filter(pk=order.pk).update(transfer_code=123)
+    order.transfer_amounts.update(code=123, amount=order.deposit_amount + 123)
     order.refresh_from_db()
     return order
 

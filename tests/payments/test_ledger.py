@@ -128,7 +128,7 @@ def payment_row(order: Order, **fields) -> Payment:
         {"status": Payment.Status.VERIFIED},
         {"status": Payment.Status.VERIFIED, "amount_received": Decimal(-1)},
         {"status": Payment.Status.REJECTED},
-        {"unique_code": 1000},
+        {"unique_code": 10000},
     ],
     ids=["zero", "negative", "verified without received", "negative received", "no reason", "code"],
 )

@@ -32,6 +32,11 @@ from payments.services.decisions import fail_campaign, finish_production, start_
 from payments.services.ledger import amount_paid, payment_due
 from payments.services.payments import submit_payment, verify_payment
 from payments.services.refunds import mark_refund_sent
+from payments.services.statements import (
+    confirm_statement,
+    preview_statement,
+    upload_statement,
+)
 
 SHOP_SLUG = "demo"
 LANGUAGE = "id"
@@ -205,6 +210,8 @@ class Command(BaseCommand):
         for n, order in enumerate(cap.orders.order_by("created_at")[:3]):
             with happening_at(now - timedelta(days=2) + timedelta(hours=5 * n)):
                 self.pay(order, seller)
+        with happening_at(now - timedelta(days=1)):
+            self.statement(shop, cap.orders.order_by("created_at")[3], now - timedelta(days=1))
 
         # Paid in full up front: production's end leaves every order paid, ready to ship.
         scarf = closed_campaign(
@@ -302,6 +309,31 @@ class Command(BaseCommand):
             vendor_minimum=50,
         )
         choose_quote(campaign=tote, quote=quote)
+
+    def statement(self, shop, order, now):
+        """The seller imports the BCA mutasi: one buyer's balance transfer names its order and
+        is credited; a cash deposit pays no order and waits to be matched or dismissed."""
+        due = payment_due(order, paid=amount_paid(order))
+        day = timezone.localdate(now)
+        rows = [
+            "No. rekening : ,'1234567890",
+            "Tanggal Transaksi,Keterangan,Cabang,Jumlah,,Saldo",
+            f"'{day:%d/%m/%Y},TRSF E-BANKING CR {day:%d%m}/FTSCY/WS95051 PELUNASAN {order.code} "
+            f"{order.buyer_name.upper()},'0000,{due.to_send:.2f},CR,2060000.00",
+            f"'{day:%d/%m/%Y},SETORAN TUNAI,'0998,50000.00,CR,2110000.00",
+            f"'{day:%d/%m/%Y},TRSF E-BANKING DB KONVEKSI BANDUNG,'0000,500000.00,DB,1610000.00",
+            "Saldo Akhir,:,1610000.00",
+        ]
+        upload = SimpleUploadedFile("mutasi-bca.csv", "\r\n".join(rows).encode(), "text/csv")
+        statement = upload_statement(
+            shop=shop,
+            layout="bca",
+            upload=upload,
+            account=shop.payment_accounts.get(provider="BCA"),
+            actor=shop.owner,
+        )
+        preview = preview_statement(statement=statement)
+        confirm_statement(statement=statement, digest=preview.digest, actor=shop.owner)
 
     def pay(self, order, seller):
         """The buyer pays what the order waits for now, and the seller verifies it."""

@@ -12,6 +12,7 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
+    Max,
     OuterRef,
     Q,
     Subquery,
@@ -22,8 +23,17 @@ from django.db.models.functions import Coalesce, TruncHour
 
 from campaigns.models import Campaign, Variant
 from orders import tally
-from orders.models import CampaignHour, CampaignTally, Order, OrderLine, VariantTally
-from payments.models import Payment, Refund
+from orders.models import (
+    CampaignHour,
+    CampaignTally,
+    Order,
+    OrderLine,
+    TransferAmount,
+    VariantTally,
+)
+from orders.services.transfer_codes import WAITING
+from payments.models import Payment, Refund, StatementLine
+from payments.services.ledger import paid_sql
 
 ZERO = Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
 
@@ -141,11 +151,63 @@ def differences(kept: dict, summed: dict):
             yield key, kept.get(key, 0), summed.get(key, 0)
 
 
+def money_in_breaches():
+    """The kode unik and the bank statement: DESIGN.md, Money."""
+    for row in (
+        TransferAmount.objects.filter(released_at__isnull=True, code__gt=0)
+        .values("shop_id", "amount")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+    ):
+        yield (
+            f"shop {row['shop_id']}: {row['n']} orders waiting for money expect the same "
+            f"amount {row['amount']}"
+        )
+    live = TransferAmount.objects.filter(released_at__isnull=True).select_related("order")
+    for claim in live.exclude(order__status__in=WAITING):
+        yield (
+            f"order {claim.order.code} is {claim.order.status} but still holds the transfer "
+            f"amount {claim.amount}"
+        )
+    for claim in live.filter(order__status__in=WAITING).annotate(paid=paid_sql("order_id")):
+        order = claim.order
+        target = order.deposit_amount if claim.kind == "deposit" else order.subtotal
+        # (An order that owes nothing more is moved on by whoever credited it last.)
+        if 0 < target - claim.paid != claim.amount - claim.code:
+            yield (
+                f"order {order.code} waits for {claim.amount - claim.code} plus its code, but "
+                f"owes {target - claim.paid} for its {claim.kind}"
+            )
+    for line in StatementLine.objects.filter(status=StatementLine.Status.CREDITED, payment=None):
+        yield f"statement line {line.pk} is marked credited but no payment names it"
+    for line in StatementLine.objects.exclude(status=StatementLine.Status.CREDITED).exclude(
+        payment=None
+    ):
+        yield f"statement line {line.pk} is {line.status} but a payment names it"
+    # Money found in the bank or recorded by hand is credited within what the order owed: it
+    # never makes an order paid beyond its price (plus the unique code it was asked for).
+    unseen = Q(payments__status=Payment.Status.VERIFIED) & (
+        Q(payments__statement_line__isnull=False) | Q(payments__source=Payment.Source.RECORDED)
+    )
+    for order in (
+        Order.objects.annotate(
+            unseen=Coalesce(Sum("payments__amount_received", filter=unseen), ZERO),
+            unseen_code=Coalesce(Max("payments__unique_code", filter=unseen), 0),
+        )
+        .filter(unseen__gt=0)
+        .filter(unseen__gt=F("subtotal") + F("unseen_code"))
+    ):
+        yield (
+            f"order {order.code}: {order.unseen} credited from statements and recorded "
+            f"payments, more than its subtotal {order.subtotal} and code {order.unseen_code}"
+        )
+
+
 class Command(BaseCommand):
     help = "Check every stock and money invariant; exit 1 on any breach."
 
     def handle(self, *args, **options):
-        found = [*breaches(), *tally_breaches()]
+        found = [*breaches(), *tally_breaches(), *money_in_breaches()]
         for breach in found:
             self.stderr.write(breach)
         if found:

@@ -100,6 +100,8 @@ def test_the_balance_email_asks_only_for_what_is_left_with_the_unique_code(
     scarf, seller, django_capture_on_commit_callbacks
 ):
     # given a buyer who already sent Rp 400.000 of Rp 450.000, and the shop's unique code 123
+    scarf.shop.unique_codes = True
+    scarf.shop.save()
     order = confirmed_order(scarf, quantity=3, paid="400000")
     Order.objects.filter(pk=order.pk).update(transfer_code=123)
     in_production(scarf, seller)
