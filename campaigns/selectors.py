@@ -1,9 +1,13 @@
 """Querysets for the public pages, with everything they show fetched up front."""
 
 from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from campaigns.models import Campaign, CampaignImage, Shop
+from campaigns.models import Campaign, CampaignImage, Shop, VendorQuote
+
+# Paid units (deposit verified), from the running totals orders/tally.py keeps: the progress bar.
+CONFIRMED_UNITS = Coalesce("tally__confirmed_units", 0)
 
 
 def public_campaign(*, shop_slug: str, campaign_slug: str, user=None) -> Campaign:
@@ -13,6 +17,7 @@ def public_campaign(*, shop_slug: str, campaign_slug: str, user=None) -> Campaig
     """
     campaign = (
         Campaign.objects.select_related("shop")
+        .annotate(confirmed_units=CONFIRMED_UNITS)
         .prefetch_related("variants", "images")
         .get(shop__slug=shop_slug, slug=campaign_slug)
     )
@@ -32,12 +37,13 @@ def shop_campaigns(shop: Shop):
     return (
         shop.campaigns.exclude(status=Campaign.Status.DRAFT)
         .annotate(
+            confirmed_units=CONFIRMED_UNITS,
             rank=Case(
                 When(published & Q(opens_at__lte=now, closes_at__gt=now), then=Value(0)),
                 When(published & Q(opens_at__gt=now), then=Value(1)),
                 default=Value(2),
                 output_field=IntegerField(),
-            )
+            ),
         )
         .order_by("rank", "closes_at")
         .prefetch_related(
@@ -50,3 +56,8 @@ def shop_campaigns(shop: Shop):
 def order_emails(shop: Shop, code: str, *, limit: int = 20):
     """The e-mails about one order, newest first (the seller's order page lists them)."""
     return shop.emails.filter(about=code)[:limit]
+
+
+def chosen_quote(campaign: Campaign) -> VendorQuote | None:
+    """The vendor quote the seller chose for the campaign, with its vendor."""
+    return campaign.quotes.select_related("vendor").filter(chosen=True).first()

@@ -18,8 +18,12 @@ def _reading(language: str | None):
 
 def shop_time(shop, moment: datetime, language: str | None = None) -> str:
     """`moment` in `shop`'s time zone, written for a reader of `language` (default: active)."""
+    return zone_time(moment, shop.time_zone, language)
+
+
+def zone_time(moment: datetime, zone: str, language: str | None = None) -> str:
     with _reading(language):
-        return date_format(timezone.localtime(moment, ZoneInfo(shop.time_zone)), MOMENT_FORMAT)
+        return date_format(timezone.localtime(moment, ZoneInfo(zone)), MOMENT_FORMAT)
 
 
 def shop_day(day: date, language: str | None = None) -> str:

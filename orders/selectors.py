@@ -9,11 +9,12 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, Min, OuterRef, Prefetch, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce, Lower, Trim
+from django.db.models.functions import Lower, Trim
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, Shop, Variant
+from campaigns.selectors import CONFIRMED_UNITS
 from campaigns.services.timing import in_payday_span
 from kernel.phones import to_e164
 from orders.models import CampaignHour, CampaignTally, Order, OrderEvent, OrderLine, VariantTally
@@ -43,8 +44,11 @@ def _estimate(title, campaign: Campaign, current: date, original: date, revised:
     return Step(title, current, done=False, note=note, original=original)
 
 
-def order_timeline(order: Order) -> list[Step]:
-    """What has happened to the order, then what is still ahead with its planned dates."""
+def order_timeline(order: Order, *, payment_waiting: bool = False) -> list[Step]:
+    """What has happened to the order, then what is still ahead with its planned dates.
+
+    `payment_waiting`: a payment sent waits for the seller's review, so paying is not ahead any
+    more (the payments card shows it with its state)."""
     steps = [
         Step(
             title=_("Order placed")
@@ -66,7 +70,7 @@ def order_timeline(order: Order) -> list[Step]:
     def before(status) -> bool:
         return ahead < Order.ACTIVE.index(status)
 
-    if order.status == Order.Status.PENDING:
+    if order.status == Order.Status.PENDING and not payment_waiting:
         steps.append(Step(_("Pay the deposit"), order.deposit_due_at, done=False))
     if campaign.closes_at > timezone.now():
         steps.append(Step(_("Order window closes"), campaign.closes_at, done=False))
@@ -80,7 +84,11 @@ def order_timeline(order: Order) -> list[Step]:
                 campaign.production_end_revised,
             )
         )
-    if order.balance_amount and before(Order.Status.PAID):
+    if (
+        order.balance_amount
+        and before(Order.Status.PAID)
+        and not (payment_waiting and order.status == Order.Status.AWAITING_BALANCE)
+    ):
         if order.balance_due_at:
             # Set when production finished: the real deadline replaces the rule of thumb.
             steps.append(Step(_("Pay the balance"), order.balance_due_at, done=False))
@@ -158,7 +166,7 @@ def orders_per_day(campaign: Campaign, tz) -> Counter:
 def shop_campaigns_with_progress(shop: Shop):
     """Every campaign of the shop, drafts included, with its confirmed units."""
     return (
-        shop.campaigns.annotate(confirmed_units=Coalesce("tally__confirmed_units", 0))
+        shop.campaigns.annotate(confirmed_units=CONFIRMED_UNITS)
         .prefetch_related("images")
         .order_by("-opens_at")
     )

@@ -6,6 +6,7 @@ from django.utils import translation
 
 from kernel.clock import shop_time
 from kernel.money import format_money
+from kernel.sentences import Sentence
 from orders.emails import send_to_buyer
 from orders.models import Order
 from payments.models import Payment, Refund
@@ -50,8 +51,10 @@ def _payment_context(payment: Payment, order: Order, amount) -> dict:
     return {"amount": format_money(amount, order.currency), "kind": kind}
 
 
-def order_cancelled(order: Order, *, reason: str, refund: Refund | None) -> None:
+def order_cancelled(order: Order, *, reason: Sentence | str, refund: Refund | None) -> None:
     """The order was cancelled (alone, or with its campaign): why, and the refund to come."""
+    with translation.override(order.language):
+        reason = str(reason)
     send_to_buyer(
         order,
         "order_cancelled",

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Shop
 from kernel.money import MONEY, format_money
+from kernel.sentences import SentenceField
 from orders.models import MAX_TRANSFER_CODE, Order
 from payments.storage import private_storage
 
@@ -299,7 +300,7 @@ class Refund(models.Model):
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
     amount = models.DecimalField(_("amount"), **MONEY)
-    reason = models.TextField(_("reason"), max_length=500)
+    reason = SentenceField(_("reason"))  # the seller's words, or the PO terms' in the reader's
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )

@@ -58,6 +58,15 @@ class OrderPayments:
         return self.due is not None and self.waiting is None
 
     @property
+    def rejected(self) -> Payment | None:
+        """The buyer's last payment, when the seller turned it down and it is still to send
+        again: the first thing the order page says."""
+        last = self.payments[-1] if self.payments else None
+        if last is not None and last.status == Payment.Status.REJECTED and self.can_pay:
+            return last
+        return None
+
+    @property
     def refundable(self) -> Decimal:
         """What the order could still refund beyond the refunds already asked for."""
         return refundable_in(self.payments, self.refunds)

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.templatetags.static import static
 
+from orders.services.transitions import move_order
 from tests.factories import make_order
 
 pytestmark = pytest.mark.django_db
@@ -34,15 +35,15 @@ def test_public_pages_describe_themselves(client, shop, open_campaign):
 
 
 def test_a_progress_bar_past_its_minimum_stays_within_its_max(client, seller, shop, open_campaign):
-    # given 7 units ordered where 5 are needed
-    make_order(open_campaign, quantity=7, note="Green, SARI")
+    # given 7 units paid for where 5 are needed
+    move_order(order=make_order(open_campaign, quantity=7, note="Green, SARI"), to="confirmed")
 
     public = client.get(open_campaign.get_absolute_url()).text
     bars = re.findall(r'<progress[^>]* max="(\d+)" value="(\d+)"', public)
 
     # then the bar is full, not past full, and its words still say 7
     assert bars == [("5", "5")]
-    assert "7 of 5 needed" in public
+    assert "7 ordered, 7 paid, 5 needed" in public
     overview = seller.get(f"/dashboard/{shop.slug}/campaigns/{open_campaign.pk}/").text
     for max_, value in re.findall(r'<progress[^>]* max="(\d+)" value="(\d+)"', overview):
         assert int(value) <= int(max_)

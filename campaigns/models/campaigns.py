@@ -245,13 +245,19 @@ class Campaign(CounterGuard):
 
     @property
     def awaits_decisions(self) -> bool:
-        """Published and not yet shipped in full: the seller still has moves to make."""
-        return self.status in (
-            self.Status.PUBLISHED,
-            self.Status.IN_PRODUCTION,
-            self.Status.READY,
-            self.Status.SHIPPING,
-        )
+        """Published and not shipping yet: the seller may still start, finish, extend, fail or
+        cancel it (shipping has its own page)."""
+        return self.status in (self.Status.PUBLISHED, self.Status.IN_PRODUCTION, self.Status.READY)
+
+    @property
+    def production_finished(self) -> bool:
+        """Its end of production is a fact, no longer an estimate."""
+        return self.status in (self.Status.READY, self.Status.SHIPPING, self.Status.COMPLETED)
+
+    @property
+    def shipped(self) -> bool:
+        """Its shipping date is a fact, no longer an estimate."""
+        return self.status in (self.Status.SHIPPING, self.Status.COMPLETED)
 
     @property
     def lowest_price(self):

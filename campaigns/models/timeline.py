@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models.campaigns import Campaign
+from kernel.sentences import SentenceField
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -29,7 +30,8 @@ class TimelineEvent(models.Model):
         related_name="+",
         verbose_name=_("by"),
     )
-    note = models.TextField(_("note"), blank=True)
+    # What happened, kept as words and values so each reader reads it in their language.
+    note = SentenceField(_("note"))
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
     objects = AppendOnlyQuerySet.as_manager()

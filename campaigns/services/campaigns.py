@@ -22,12 +22,13 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from campaigns.exceptions import CampaignRuleBroken
 from campaigns.models import Campaign, CampaignEvent, Shop, Variant
 from campaigns.services.photos import copy_photo
 from campaigns.services.transitions import move_campaign
+from kernel.sentences import say, words
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +57,7 @@ TERM_FIELDS = (
     "video_url",
     "sales_target",
 )
+VARIANTS = gettext_lazy("variants")  # among the terms that changed
 SLUG_MAX_LENGTH = Campaign._meta.get_field("slug").max_length
 # Without a Latin letter or digit in the title (emoji, Javanese script) the slug falls back to this.
 FALLBACK_SLUG = "po"
@@ -148,18 +150,18 @@ def update_campaign(
             locked.save(update_fields=[*TERM_FIELDS, "updated_at"])
             _save_variants(locked, variants, existing)
             changed = [
-                str(Campaign._meta.get_field(name).verbose_name)
+                Campaign._meta.get_field(name).verbose_name
                 for name in TERM_FIELDS
                 if getattr(locked, name) != before[name]
             ]
             if variants_changed:
-                changed.append(_("variants"))
+                changed.append(VARIANTS)
             if published and changed:
                 CampaignEvent.objects.create(
                     campaign=locked,
                     kind=CampaignEvent.Kind.NOTE,
                     actor=actor,
-                    note=_("Terms changed: %(fields)s.") % {"fields": ", ".join(changed)},
+                    note=say("Terms changed: %(fields)s.", fields=words(changed)),
                 )
     except IntegrityError as exc:
         raise _integrity_refusal() from exc
@@ -332,8 +334,9 @@ def duplicate_campaign(
             campaign=copy,
             kind=CampaignEvent.Kind.CREATED,
             actor=actor,
-            note=_("Duplicated from “%(title)s” (%(slug)s).")
-            % {"title": source.title, "slug": source.slug},
+            note=say(
+                "Duplicated from “%(title)s” (%(slug)s).", title=source.title, slug=source.slug
+            ),
         )
     return copy
 

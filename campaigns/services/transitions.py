@@ -4,6 +4,7 @@ from django.db import transaction
 
 from campaigns.exceptions import CampaignMoveNotAllowed
 from campaigns.models import Campaign, CampaignEvent
+from kernel.sentences import Sentence
 
 S = Campaign.Status
 
@@ -27,7 +28,9 @@ _KIND = {
 
 
 @transaction.atomic
-def move_campaign(*, campaign: Campaign, to: str, actor=None, note: str = "") -> Campaign:
+def move_campaign(
+    *, campaign: Campaign, to: str, actor=None, note: Sentence | str = ""
+) -> Campaign:
     """Move the campaign to status `to` and write the event; the row is locked and re-read
     first, so two people deciding at once decide once. Returns the fresh campaign."""
     current = Campaign.objects.select_for_update().get(pk=campaign.pk)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from campaigns.exceptions import CampaignRuleBroken
 from campaigns.models import Campaign, CampaignEvent, Shop, Vendor, VendorQuote
 from campaigns.services.margin import break_even_quantity, suggested_minimum
+from kernel.sentences import say
 
 
 def vendor_name_taken(*, shop: Shop, name: str, exclude_pk: int | None = None) -> bool:
@@ -110,14 +111,12 @@ def apply_quote_suggestions(*, campaign: Campaign, actor: AbstractBaseUser) -> C
             campaign=locked,
             kind=CampaignEvent.Kind.NOTE,
             actor=actor,
-            note=_(
+            note=say(
                 "Minimum set to %(min)d units and production time to %(days)d days "
-                "from %(vendor)s's quote."
-            )
-            % {
-                "min": locked.min_quantity,
-                "days": locked.production_days,
-                "vendor": quote.vendor.name,
-            },
+                "from %(vendor)s's quote.",
+                min=locked.min_quantity,
+                days=locked.production_days,
+                vendor=quote.vendor.name,
+            ),
         )
     return locked

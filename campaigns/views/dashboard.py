@@ -13,6 +13,8 @@ from django.views.decorators.cache import cache_control
 from campaigns.forms.decisions import ExtendWindowForm
 from campaigns.forms.updates import AnnouncementForm, ReviseDatesForm
 from campaigns.models import Announcement, Campaign
+from campaigns.selectors import CONFIRMED_UNITS, chosen_quote
+from campaigns.services import margin
 from campaigns.views.access import seller_view
 from campaigns.views.charts import HEIGHT, WIDTH, daily_bars
 from kernel.whatsapp import wa_link
@@ -46,7 +48,7 @@ def home(request, shop):
 def overview_campaign(shop, campaign_id) -> Campaign:
     """The shop's campaign with everything the overview lists; a 404 for another shop's."""
     return get_object_or_404(
-        shop.campaigns.prefetch_related(
+        shop.campaigns.annotate(confirmed_units=CONFIRMED_UNITS).prefetch_related(
             "variants",
             "events__actor",
             Prefetch("announcements", queryset=Announcement.objects.select_related("actor")),
@@ -67,17 +69,16 @@ def render_overview(
     tz = ZoneInfo(shop.time_zone)
     first = timezone.localtime(campaign.opens_at, tz).date()
     last = min(timezone.localdate(timezone=tz), timezone.localtime(campaign.closes_at, tz).date())
-    per_variant = orders.units_per_variant(campaign)
-    confirmed_units = sum(row["confirmed"] for row in per_variant)
     now = timezone.now()
     public_url = request.build_absolute_uri(campaign.get_absolute_url())
+    production = production_moves(campaign, confirmed_units=campaign.confirmed_units, now=now)
     context = {
         "shop": shop,
         "campaign": campaign,
         "figures": orders.campaign_figures(campaign),
-        "per_variant": per_variant,
-        "confirmed_units": confirmed_units,
-        "production": production_moves(campaign, confirmed_units=confirmed_units, now=now),
+        "per_variant": orders.units_per_variant(campaign),
+        "production": production,
+        "go": _go_figures(campaign) if production.can_start else None,
         "extend_form": ExtendWindowForm.suggested(closes_at=campaign.closes_at, now=now),
         "bars": daily_bars(orders.orders_per_day(campaign, tz), first, max(first, last)),
         "chart": {"width": WIDTH, "height": HEIGHT},
@@ -87,6 +88,22 @@ def render_overview(
         "share_link": wa_link(chat.campaign_share(campaign, url=public_url)),
     }
     return render(request, "dashboard/overview.html", context, status=status)
+
+
+def _go_figures(campaign) -> dict | None:
+    """What starting production means for the seller's money: the chosen quote's minimum run and
+    the margin at today's confirmed units (campaigns/services/margin.py)."""
+    quote = chosen_quote(campaign)
+    if quote is None:
+        return None
+    result = margin.margin_at(
+        units=campaign.confirmed_units,
+        prices=[variant.price for variant in campaign.variants.all()],
+        unit_cost=quote.unit_cost,
+        vendor_minimum=quote.vendor_minimum,
+        currency=campaign.shop.currency,
+    )
+    return {"quote": quote, "margin": result, "loss": -result.profit if result.profit < 0 else None}
 
 
 @seller_view

@@ -10,14 +10,13 @@ shop, so another shop's campaign is a 404.
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from campaigns.forms.decisions import ExtendWindowForm, ReasonForm
 from campaigns.views.access import seller_view
+from kernel.clock import shop_time
 from payments.exceptions import DecisionRefused, PaymentRefused
 from payments.selectors import campaign_stop_preview
 from payments.services.decisions import (
@@ -87,8 +86,7 @@ def campaign_extend(request, shop, campaign_id):
     except DecisionRefused as refused:
         messages.error(request, refused.message)
     else:
-        # seller_view has activated the shop's time zone.
-        closes = date_format(timezone.localtime(extended.closes_at), "DATETIME_FORMAT")
+        closes = shop_time(shop, extended.closes_at)
         messages.success(request, _("The window now closes %(closes)s.") % {"closes": closes})
     return _overview(shop, campaign)
 

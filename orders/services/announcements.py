@@ -3,10 +3,10 @@
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from campaigns.models import Announcement, Campaign, CampaignEvent
 from kernel.clock import shop_time
+from kernel.sentences import say_plural
 from orders import emails
 from orders.exceptions import AnnouncementRefused
 
@@ -39,11 +39,11 @@ def announce(*, campaign: Campaign, text: str, actor: AbstractBaseUser | None) -
         campaign=campaign,
         kind=CampaignEvent.Kind.NOTE,
         actor=actor,
-        note=ngettext(
-            "Update emailed to %(n)d buyer: %(text)s",
-            "Update emailed to %(n)d buyers: %(text)s",
+        note=say_plural(
+            "Update emailed to %(count)d buyer: %(text)s",
+            "Update emailed to %(count)d buyers: %(text)s",
             sent,
-        )
-        % {"n": sent, "text": text},
+            text=text,
+        ),
     )
     return announcement

@@ -18,11 +18,13 @@ from datetime import datetime
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from campaigns.models import Campaign
 from campaigns.services.transitions import move_campaign
+from kernel.sentences import Sentence, say, word
 from orders import emails
 from orders.exceptions import ShippingRefused
 from orders.models import Order
@@ -259,8 +261,7 @@ def confirm_receipt(*, order: Order, now: datetime | None = None) -> Order:
     Rules: only a shipped order; a second tap on an order already completed changes nothing.
     The campaign completes when this was its last active order to complete.
     """
-    with translation.override(order.language):
-        note = _("Received by the buyer.")
+    note = say("Received by the buyer.")
     return _complete(order, actor=None, note=note, now=now, again_ok=True)
 
 
@@ -271,12 +272,13 @@ def complete_order(
 
     Rules: only a shipped order. The campaign completes when every active order has.
     """
-    with translation.override(order.language):
-        note = _("Marked completed by the shop.")
+    note = say("Marked completed by the shop.")
     return _complete(order, actor=actor, note=note, now=now, again_ok=False)
 
 
-def _complete(order: Order, *, actor, note: str, now: datetime | None, again_ok: bool) -> Order:
+def _complete(
+    order: Order, *, actor, note: Sentence, now: datetime | None, again_ok: bool
+) -> Order:
     now = now or timezone.now()
     with transaction.atomic():
         campaign = _lock_campaign(order.campaign_id)
@@ -308,7 +310,7 @@ def complete_campaign_when_done(campaign: Campaign, *, actor) -> None:
         campaign=campaign,
         to=C.COMPLETED,
         actor=actor,
-        note=_("Every order has been received."),
+        note=say("Every order has been received."),
     )
 
 
@@ -336,21 +338,24 @@ def _lock_campaign(campaign_id: int) -> Campaign:
     )
 
 
+THE_CARRIER = gettext_lazy("the carrier")  # a tracking number without the carrier's name
+
+
 def _ship(order: Order, *, carrier: str, tracking_number: str, actor, now: datetime) -> None:
     """A locked, paid order leaves the shop: fields first (the database wants shipped_at with
     the status), then the one door, then the email after commit."""
     order.carrier, order.tracking_number, order.shipped_at = carrier, tracking_number, now
     order.save(update_fields=["carrier", "tracking_number", "shipped_at", "updated_at"])
-    with translation.override(order.language):
-        if tracking_number:
-            note = _("Shipped with %(carrier)s, tracking number %(tracking)s.") % {
-                "carrier": carrier or _("the carrier"),
-                "tracking": tracking_number,
-            }
-        elif carrier:
-            note = _("Shipped with %(carrier)s.") % {"carrier": carrier}
-        else:
-            note = _("Ready: your order has left the shop.")
+    if tracking_number:
+        note = say(
+            "Shipped with %(carrier)s, tracking number %(tracking)s.",
+            carrier=carrier or word(THE_CARRIER),
+            tracking=tracking_number,
+        )
+    elif carrier:
+        note = say("Shipped with %(carrier)s.", carrier=carrier)
+    else:
+        note = say("Ready: your order has left the shop.")
     move_order(order=order, to=S.SHIPPED, actor=actor, note=note)
     emails.order_shipped(order)
 
@@ -362,7 +367,7 @@ def _start_shipping(campaign: Campaign, *, actor) -> None:
             campaign=campaign,
             to=C.SHIPPING,
             actor=actor,
-            note=_("The first orders have been shipped."),
+            note=say("The first orders have been shipped."),
         )
 
 

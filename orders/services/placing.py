@@ -7,11 +7,12 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign
 from kernel.money import split_deposit
+from kernel.sentences import say
 from orders import emails, tally
 from orders.exceptions import (
     CampaignNotOpen,
@@ -179,9 +180,11 @@ def expire_overdue(*, now: datetime, campaign: Campaign | None = None) -> int:
             )
             if order is None or not overdue.filter(pk=pk).exists():
                 continue
-            with translation.override(order.language):
-                note = _("Deposit not received by the deadline.")
-            move_order(order=order, to=Order.Status.EXPIRED, note=note)
+            move_order(
+                order=order,
+                to=Order.Status.EXPIRED,
+                note=say("Deposit not received by the deadline."),
+            )
             complete_campaign_when_done(order.campaign, actor=None)
             emails.order_expired(order)
         expired += 1

@@ -5,9 +5,8 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import F, QuerySet
-from django.utils import translation
-from django.utils.translation import gettext as _
 
+from kernel.sentences import Sentence, say
 from orders import emails
 from orders.models import Order, OrderEvent
 
@@ -32,7 +31,7 @@ def send_deposit_reminders(*, now: datetime) -> int:
         due_soon,
         claim="deposit_reminded_at",
         now=now,
-        note=lambda: _("Reminder sent: the deposit is due within 6 hours."),
+        note=say("Reminder sent: the deposit is due within 6 hours."),
         send=emails.deposit_reminder,
     )
 
@@ -51,7 +50,7 @@ def send_balance_reminders(*, now: datetime) -> int:
         due_soon,
         claim="balance_reminded_at",
         now=now,
-        note=lambda: _("Reminder sent: the balance is due within 2 days."),
+        note=say("Reminder sent: the balance is due within 2 days."),
         send=emails.balance_reminder,
     )
 
@@ -67,7 +66,7 @@ def _remind(
     *,
     claim: str,
     now: datetime,
-    note: Callable[[], str],
+    note: Sentence,
     send: Callable[[Order], None],
 ) -> int:
     sent = 0
@@ -79,8 +78,7 @@ def _remind(
             if not due_soon.filter(pk=pk).update(**{claim: now}):
                 continue
             order = Order.objects.select_related("campaign__shop").get(pk=pk)
-            with translation.override(order.language):
-                OrderEvent.objects.create(order=order, kind=OrderEvent.Kind.REMINDER, note=note())
+            OrderEvent.objects.create(order=order, kind=OrderEvent.Kind.REMINDER, note=note)
             send(order)
         sent += 1
     return sent

@@ -9,7 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign, CampaignEvent
+from kernel import sentences
 from kernel.clock import shop_day
+from kernel.sentences import say
 from orders import emails
 from orders.exceptions import RevisionRefused
 
@@ -29,11 +31,12 @@ def revise_dates(
 ) -> Campaign:
     """Set the revised estimated end of production and/or shipping date of a campaign.
 
-    Rules: the campaign is published, in production or ready (not draft, stopped or shipping);
-    a reason is given (at most REASON_MAX_LENGTH characters); at least one date changes the
-    current estimate; no date is before today in the shop's calendar; shipping is not before
-    production ends. The campaign's timeline records the old and new dates with the reason, and
-    every buyer with an active order is emailed once per address, after commit.
+    Rules: the campaign is published, in production or ready (not draft, stopped or shipping), and
+    once production finished (ready) only the shipping date moves; a reason is given (at most
+    REASON_MAX_LENGTH characters); at least one date changes the current estimate; no date is before
+    today in the shop's calendar; shipping is not before production ends. The campaign's timeline
+    records the old and new dates with the reason, and every buyer with an active order is emailed
+    once per address, after commit.
     Returns the fresh campaign.
     """
     reason = reason.strip()
@@ -52,6 +55,11 @@ def revise_dates(
             raise RevisionRefused(
                 _("The dates of a campaign that is %(status)s cannot be revised.")
                 % {"status": locked.get_status_display().lower()}
+            )
+        if production_ends_on is not None and locked.production_finished:
+            raise RevisionRefused(
+                _("Production has finished: only the shipping date can change."),
+                field="production_ends_on",
             )
         today = timezone.localdate(timezone=ZoneInfo(locked.shop.time_zone))
         for field, day in (("production_ends_on", production_ends_on), ("ships_on", ships_on)):
@@ -86,17 +94,15 @@ def revise_dates(
             campaign=locked,
             kind=CampaignEvent.Kind.NOTE,
             actor=actor,
-            note=_(
+            note=say(
                 "Estimated dates revised. End of production: %(was_production)s → "
-                "%(production)s. Shipping: %(was_ships)s → %(ships)s. Reason: %(reason)s"
-            )
-            % {
-                "was_production": shop_day(was_production),
-                "production": shop_day(locked.current_production_ends_on),
-                "was_ships": shop_day(was_ships),
-                "ships": shop_day(locked.current_ships_on),
-                "reason": reason,
-            },
+                "%(production)s. Shipping: %(was_ships)s → %(ships)s. Reason: %(reason)s",
+                was_production=sentences.day(was_production),
+                production=sentences.day(locked.current_production_ends_on),
+                was_ships=sentences.day(was_ships),
+                ships=sentences.day(locked.current_ships_on),
+                reason=reason,
+            ),
         )
 
         def dates(language: str) -> dict[str, str]:

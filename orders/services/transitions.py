@@ -5,6 +5,7 @@ from collections import Counter
 from django.db import transaction
 from django.utils import timezone
 
+from kernel.sentences import Sentence
 from orders.exceptions import TransitionNotAllowed
 from orders.models import Order, OrderEvent
 from orders.services.stock import release_units
@@ -28,7 +29,7 @@ ALLOWED: dict[str, frozenset[str]] = {
 
 
 @transaction.atomic
-def move_order(*, order: Order, to: str, actor=None, note: str = "") -> Order:
+def move_order(*, order: Order, to: str, actor=None, note: Sentence | str = "") -> Order:
     """Move `order` to status `to` and write the event; units go back when it stops being active,
     its transfer amount (kode unik) is freed when it stops waiting for money, and the campaign's
     running totals follow.

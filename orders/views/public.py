@@ -43,7 +43,7 @@ def render_order_page(
         "order": order,
         "campaign": order.campaign,
         "shop": shop,
-        "timeline": order_timeline(order),
+        "timeline": order_timeline(order, payment_waiting=payments.waiting is not None),
         "accounts": accounts_for_buyers(shop),
         "pay": payments,
         "payment_form": payment_form,

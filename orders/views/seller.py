@@ -85,7 +85,7 @@ def _render_detail(
         "shop": shop,
         "order": order,
         "campaign": order.campaign,
-        "timeline": selectors.order_timeline(order),
+        "timeline": selectors.order_timeline(order, payment_waiting=money.waiting is not None),
         "money": money,
         "chat_link": wa_link(
             chat.order_message(

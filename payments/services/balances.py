@@ -2,15 +2,14 @@
 PO terms say (the deposit kept, or refunded)."""
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign
-from kernel.money import format_money
+from kernel.clock import shop_time
+from kernel.sentences import moment, money, say
 from orders.models import Order, OrderEvent
 from orders.services.fulfilment import complete_campaign_when_done
 from payments.exceptions import BalanceRefused
@@ -57,16 +56,17 @@ def cancel_unpaid_balance(*, order: Order, actor) -> Cancellation:
             )
         keep = campaign.late_balance == Campaign.LateBalance.KEEP_DEPOSIT
         kept = min(amount_paid(locked), locked.deposit_amount) if keep else ZERO
-        with translation.override(locked.language):
-            reason = _("The balance was not paid by %(due)s.") % {
-                "due": _local(locked.balance_due_at, campaign.shop.time_zone)
-            }
-            if kept > 0:
-                reason += " " + _("The deposit of %(kept)s is kept, as the PO terms say.") % {
-                    "kept": format_money(kept, locked.currency)
-                }
-            elif not keep:
-                reason += " " + _("The deposit is refunded, as the PO terms say.")
+        reason = say(
+            "The balance was not paid by %(due)s.",
+            due=moment(locked.balance_due_at, campaign.shop.time_zone),
+        )
+        if kept > 0:
+            reason += say(
+                "The deposit of %(kept)s is kept, as the PO terms say.",
+                kept=money(kept, locked.currency),
+            )
+        elif not keep:
+            reason += say("The deposit is refunded, as the PO terms say.")
         cancellation = cancel_locked(locked, actor=actor, reason=reason, kept=kept)
         complete_campaign_when_done(campaign, actor=actor)
     order.status = locked.status
@@ -100,23 +100,20 @@ def extend_balance(*, order: Order, due_at: datetime, actor) -> Order:
                 )
                 % {"code": locked.code, "status": locked.get_status_display()}
             )
-        zone = locked.campaign.shop.time_zone
         if locked.balance_due_at is not None and due_at <= locked.balance_due_at:
             raise BalanceRefused(
                 _("Choose a date after the current due date, %(due)s.")
-                % {"due": _local(locked.balance_due_at, zone)}
+                % {"due": shop_time(locked.campaign.shop, locked.balance_due_at)}
             )
         locked.balance_due_at = due_at
         # The reminder before the old deadline is spent; the new one gets its own (`tick`).
         locked.balance_reminded_at = None
         locked.save(update_fields=["balance_due_at", "balance_reminded_at", "updated_at"])
-        with translation.override(locked.language):
-            note = _("Balance due date moved to %(due)s.") % {"due": _local(due_at, zone)}
+        note = say(
+            "Balance due date moved to %(due)s.",
+            due=moment(due_at, locked.campaign.shop.time_zone),
+        )
         OrderEvent.objects.create(order=locked, kind=OrderEvent.Kind.NOTE, actor=actor, note=note)
     order.balance_due_at = due_at
     order.balance_reminded_at = None
     return locked
-
-
-def _local(moment: datetime, zone: str) -> str:
-    return date_format(timezone.localtime(moment, ZoneInfo(zone)), "DATETIME_FORMAT")

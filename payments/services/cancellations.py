@@ -11,10 +11,9 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from campaigns.models import Campaign
-from kernel.money import format_money
+from kernel.sentences import Sentence, money, say_plural
 from orders.models import Order
 from orders.services.fulfilment import complete_campaign_when_done
 from orders.services.transitions import ALLOWED as ORDER_MOVES
@@ -47,19 +46,16 @@ class CampaignStopped:
     def refund_total(self) -> Decimal:
         return sum((refund.amount for refund in self.refunds), ZERO)
 
-    def summary(self) -> str:
+    def summary(self) -> Sentence:
         """For the timeline and the message: "12 orders cancelled; 9 refunds of Rp … to send"."""
-        orders, refunds = len(self.cancellations), len(self.refunds)
-        return ngettext("%(orders)d order cancelled; ", "%(orders)d orders cancelled; ", orders) % {
-            "orders": orders
-        } + ngettext(
-            "%(refunds)d refund of %(total)s in all to send.",
-            "%(refunds)d refunds of %(total)s in all to send.",
-            refunds,
-        ) % {
-            "refunds": refunds,
-            "total": format_money(self.refund_total, self.campaign.shop.currency),
-        }
+        return say_plural(
+            "%(count)d order cancelled;", "%(count)d orders cancelled;", len(self.cancellations)
+        ) + say_plural(
+            "%(count)d refund of %(total)s in all to send.",
+            "%(count)d refunds of %(total)s in all to send.",
+            len(self.refunds),
+            total=money(self.refund_total, self.campaign.shop.currency),
+        )
 
 
 def cancel_order(*, order: Order, actor, reason: str, refund: bool = True) -> Cancellation:
@@ -84,7 +80,7 @@ def cancel_locked(
     order: Order,
     *,
     actor,
-    reason: str,
+    reason: Sentence | str,
     kept: Decimal = ZERO,
     refund: bool = True,
     available: Decimal | None = None,

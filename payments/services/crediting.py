@@ -11,12 +11,13 @@ never the other way round.
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from campaigns.models import Campaign
 from kernel.money import format_money
+from kernel.sentences import Sentence, day, money, say, word
 from orders.models import Order, OrderEvent
 from orders.services.transfer_codes import claim_transfer_amount
 from orders.services.transitions import move_order
@@ -160,38 +161,43 @@ def credit_statement_line(*, line: StatementLine, order: Order, actor) -> Paymen
         )
 
 
-def _received_note(payment: Payment, order: Order, *, missing: Decimal, waited: bool) -> str:
+def _received_note(payment: Payment, order: Order, *, missing: Decimal, waited: bool) -> Sentence:
     """The timeline's sentence: what arrived, for which step, and how it was confirmed."""
-    with translation.override(order.language):
-        values = {
-            "amount": format_money(payment.amount_received, order.currency),
-            "kind": kind_name(payment.kind),
-            "missing": format_money(missing, order.currency),
-            "status": order.get_status_display(),
-        }
-        if not waited:
-            note = _(
-                "Payment of %(amount)s received for the %(kind)s; the order is “%(status)s”, "
-                "so it stays as it is."
-            )
-        elif missing > 0:
-            note = _(
-                "Payment of %(amount)s received for the %(kind)s; %(missing)s is still missing."
-            )
-        else:
-            note = _("Payment of %(amount)s received for the %(kind)s.")
-        note %= values
-        if payment.statement_line is not None:
-            note += " " + _("Found in the bank statement of %(date)s.") % {
-                "date": date_format(payment.received_on, "DATE_FORMAT")
-            }
-        elif payment.source == Payment.Source.RECORDED:
-            note += " " + _("Recorded by hand: %(method)s, received %(date)s.") % {
-                "method": str(payment.get_method_display()).lower(),
-                "date": date_format(payment.received_on, "DATE_FORMAT"),
-            }
+    amount, kind = money(payment.amount_received, order.currency), kind_word(payment.kind)
+    if not waited:
+        note = say(
+            "Payment of %(amount)s received for the %(kind)s; the order is “%(status)s”, "
+            "so it stays as it is.",
+            amount=amount,
+            kind=kind,
+            status=word(order.get_status_display()),
+        )
+    elif missing > 0:
+        note = say(
+            "Payment of %(amount)s received for the %(kind)s; %(missing)s is still missing.",
+            amount=amount,
+            kind=kind,
+            missing=money(missing, order.currency),
+        )
+    else:
+        note = say("Payment of %(amount)s received for the %(kind)s.", amount=amount, kind=kind)
+    if payment.statement_line is not None:
+        note += say("Found in the bank statement of %(date)s.", date=day(payment.received_on))
+    elif payment.source == Payment.Source.RECORDED:
+        note += say(
+            "Recorded by hand: %(method)s, received %(date)s.",
+            method=word(payment.get_method_display(), lower=True),
+            date=day(payment.received_on),
+        )
     return note
 
 
-def kind_name(kind: str) -> str:
-    return _("down payment") if kind == Payment.Kind.DEPOSIT else _("balance")
+KIND_WORDS = {
+    Payment.Kind.DEPOSIT: gettext_lazy("down payment"),
+    Payment.Kind.BALANCE: gettext_lazy("balance"),
+}
+
+
+def kind_word(kind: str) -> dict:
+    """The step a payment pays, as a word in the middle of a sentence."""
+    return word(KIND_WORDS[kind])

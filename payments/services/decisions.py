@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -26,6 +26,7 @@ from campaigns.models import Campaign, CampaignEvent
 from campaigns.services.transitions import ALLOWED as CAMPAIGN_MOVES
 from campaigns.services.transitions import move_campaign
 from kernel.clock import shop_time
+from kernel.sentences import moment, say
 from orders import emails
 from orders.models import Order, TransferAmount
 from orders.selectors import confirmed_units
@@ -95,10 +96,11 @@ def start_production(
         if refusal:
             raise DecisionRefused(refusal)
         orders = _lock_orders(locked, Order.Status.CONFIRMED)
-        note = _("Minimum reached: %(confirmed)d of %(needed)d units confirmed.") % {
-            "confirmed": confirmed,
-            "needed": locked.min_quantity,
-        }
+        note = say(
+            "Minimum reached: %(confirmed)d of %(needed)d units confirmed.",
+            confirmed=confirmed,
+            needed=locked.min_quantity,
+        )
         locked = move_campaign(
             campaign=locked, to=Campaign.Status.IN_PRODUCTION, actor=actor, note=note
         )
@@ -169,8 +171,7 @@ def join_production(
 
 
 def _join(order: Order, *, actor) -> None:
-    with translation.override(order.language):
-        note = _("The minimum was reached: your order is in production.")
+    note = say("The minimum was reached: your order is in production.")
     move_order(order=order, to=Order.Status.IN_PRODUCTION, actor=actor, note=note)
 
 
@@ -200,14 +201,13 @@ def finish_production(
         owed = {order.pk: _balance_owed(order) for order in orders}
         due_at = _balance_due_at(locked, now)
         owing = [order for order in orders if owed[order.pk] > 0]
-        note = _(
+        note = say(
             "Production finished. Orders owing their balance: %(owing)d, due %(due)s. "
-            "Paid in full: %(paid)d."
-        ) % {
-            "owing": len(owing),
-            "due": shop_time(locked.shop, due_at),
-            "paid": len(orders) - len(owing),
-        }
+            "Paid in full: %(paid)d.",
+            owing=len(owing),
+            due=moment(due_at, locked.shop.time_zone),
+            paid=len(orders) - len(owing),
+        )
         locked = move_campaign(campaign=locked, to=Campaign.Status.READY, actor=actor, note=note)
         for order in orders:
             _finish(order, owed=owed[order.pk], due_at=due_at, actor=actor)
@@ -218,16 +218,15 @@ def finish_production(
 def _finish(order: Order, *, owed: Decimal, due_at: datetime, actor) -> None:
     """An order in production goes to paid (owes nothing) or awaits its balance by `due_at`."""
     if owed <= 0:
-        with translation.override(order.language):
-            note = _("Production finished, and your order is paid in full.")
+        note = say("Production finished, and your order is paid in full.")
         move_order(order=order, to=Order.Status.PAID, actor=actor, note=note)
         return
     order.balance_due_at = due_at
     order.save(update_fields=["balance_due_at", "updated_at"])
-    with translation.override(order.language):
-        note = _("Production finished. Please pay the balance by %(due)s.") % {
-            "due": shop_time(order.campaign.shop, due_at, order.language)
-        }
+    note = say(
+        "Production finished. Please pay the balance by %(due)s.",
+        due=moment(due_at, order.campaign.shop.time_zone),
+    )
     move_order(order=order, to=Order.Status.AWAITING_BALANCE, actor=actor, note=note)
     # The balance gets its own exact amount to transfer, unique while it is waited for.
     claim_transfer_amount(order=order, kind=TransferAmount.Kind.BALANCE, owed=owed)
@@ -272,10 +271,11 @@ def extend_window(
             )
         if closes_at <= now:
             raise DecisionRefused(_("Choose a closing time in the future."))
-        note = _("Window extended to %(closes)s (it was %(was)s).") % {
-            "closes": shop_time(locked.shop, closes_at),
-            "was": shop_time(locked.shop, locked.closes_at),
-        }
+        note = say(
+            "Window extended to %(closes)s (it was %(was)s).",
+            closes=moment(closes_at, locked.shop.time_zone),
+            was=moment(locked.closes_at, locked.shop.time_zone),
+        )
         locked.closes_at = closes_at
         locked.save(update_fields=["closes_at", "updated_at"])
         # A decision that keeps the status: published → published is how an extension reads.

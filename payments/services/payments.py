@@ -7,11 +7,12 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kernel.images import encode, open_upload
 from kernel.money import format_money, quantize
+from kernel.sentences import money, say
 from orders.models import Order, OrderEvent
 from payments import emails
 from payments.exceptions import (
@@ -24,7 +25,7 @@ from payments.exceptions import (
     PaymentWaiting,
 )
 from payments.models import Payment
-from payments.services.crediting import credit_payment, kind_name, lock_for_credit
+from payments.services.crediting import credit_payment, kind_word, lock_for_credit
 from payments.services.ledger import amount_paid, payment_due, still_owed
 
 # A phone screenshot of a banking app stays readable; the thumbnail is for the review queue.
@@ -75,12 +76,15 @@ def submit_payment(
             )
             stored += attach_proof(payment, image)
             payment.save()
-            with translation.override(order.language):
-                note = _("Payment of %(amount)s sent for the %(kind)s; waiting for review.") % {
-                    "amount": format_money(amount, order.currency),
-                    "kind": kind_name(kind),
-                }
-            OrderEvent.objects.create(order=order, kind=OrderEvent.Kind.PAYMENT, note=note)
+            OrderEvent.objects.create(
+                order=order,
+                kind=OrderEvent.Kind.PAYMENT,
+                note=say(
+                    "Payment of %(amount)s sent for the %(kind)s.",
+                    amount=money(amount, order.currency),
+                    kind=kind_word(kind),
+                ),
+            )
     except BaseException:
         # The files are written before the row; a refusal or a failed insert leaves none behind.
         for file in stored:
@@ -138,12 +142,12 @@ def reject_payment(*, payment: Payment, reason: str, actor) -> Payment:
         payment.reviewed_at = timezone.now()
         payment.save(update_fields=["status", "reject_reason", "reviewed_by", "reviewed_at"])
         order = payment.order
-        with translation.override(order.language):
-            note = _("Payment of %(amount)s for the %(kind)s rejected: %(reason)s") % {
-                "amount": format_money(payment.amount, order.currency),
-                "kind": kind_name(payment.kind),
-                "reason": reason,
-            }
+        note = say(
+            "Payment of %(amount)s for the %(kind)s rejected: %(reason)s",
+            amount=money(payment.amount, order.currency),
+            kind=kind_word(payment.kind),
+            reason=reason,
+        )
         OrderEvent.objects.create(order=order, kind=OrderEvent.Kind.PAYMENT, actor=actor, note=note)
         emails.payment_rejected(payment)
     return payment

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from kernel.clock import shop_day
 from kernel.images import open_upload
 from orders.models import Order
 from payments.exceptions import InvalidAmount, InvalidProof, PaymentRefused, PaymentWaiting
@@ -58,7 +58,7 @@ def record_payment(
     if received_on < placed:
         raise PaymentRefused(
             _("The order was placed on %(placed)s: its money cannot have arrived before that.")
-            % {"placed": date_format(placed, "DATE_FORMAT")},
+            % {"placed": shop_day(placed)},
             field="received_on",
         )
     image = None

@@ -14,11 +14,12 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kernel.images import encode, open_upload
 from kernel.money import format_money
+from kernel.sentences import Sentence, money, say, word
 from orders.models import Order, OrderEvent
 from payments import emails
 from payments.exceptions import (
@@ -84,10 +85,10 @@ def refund_late_payment(*, order: Order, amount: Decimal, actor) -> Refund | Non
     amount = min(amount, refundable(order))
     if amount <= 0:
         return None
-    with translation.override(order.language):
-        reason = _("Payment received after the order was %(status)s.") % {
-            "status": str(order.get_status_display()).lower()
-        }
+    reason = say(
+        "Payment received after the order was %(status)s.",
+        status=word(order.get_status_display(), lower=True),
+    )
     return add_refund(order, amount=amount, reason=reason, actor=actor)
 
 
@@ -109,12 +110,12 @@ def give_refund_details(*, refund: Refund, bank: str, account_number: str, holde
         locked.bank, locked.account_number, locked.account_holder = bank, number, holder
         locked.save(update_fields=["bank", "account_number", "account_holder"])
         order = locked.order
-        with translation.override(order.language):
-            note = (
-                _("The buyer changed the bank details for the refund of %(amount)s.")
-                if changed
-                else _("The buyer gave the bank details for the refund of %(amount)s.")
-            ) % {"amount": format_money(locked.amount, order.currency)}
+        amount = money(locked.amount, order.currency)
+        note = (
+            say("The buyer changed the bank details for the refund of %(amount)s.", amount=amount)
+            if changed
+            else say("The buyer gave the bank details for the refund of %(amount)s.", amount=amount)
+        )
         OrderEvent.objects.create(order=order, kind=OrderEvent.Kind.REFUND, note=note)
     return locked
 
@@ -164,11 +165,11 @@ def mark_refund_sent(*, refund: Refund, reference: str, proof_upload=None, actor
             locked.sent_at = timezone.now()
             locked.sent_by = actor
             locked.save(update_fields=["status", "reference", "sent_at", "sent_by", "proof"])
-            with translation.override(order.language):
-                note = _("Refund of %(amount)s sent, reference %(reference)s.") % {
-                    "amount": format_money(locked.amount, order.currency),
-                    "reference": reference,
-                }
+            note = say(
+                "Refund of %(amount)s sent, reference %(reference)s.",
+                amount=money(locked.amount, order.currency),
+                reference=reference,
+            )
             OrderEvent.objects.create(
                 order=order, kind=OrderEvent.Kind.REFUND, actor=actor, note=note
             )
@@ -186,7 +187,7 @@ def add_refund(
     order: Order,
     *,
     amount: Decimal,
-    reason: str,
+    reason: Sentence | str,
     actor,
     available: Decimal | None = None,
     first: bool = False,
@@ -218,15 +219,14 @@ def add_refund(
     refund = Refund.objects.create(
         order=order,
         amount=amount,
-        reason=reason[:MAX_REASON_LENGTH],
+        reason=reason,
         bank=earlier.bank if earlier else "",
         account_number=earlier.account_number if earlier else "",
         account_holder=earlier.account_holder if earlier else "",
     )
-    with translation.override(order.language):
-        note = _("Refund of %(amount)s to send back to the buyer.") % {
-            "amount": format_money(amount, order.currency)
-        }
+    note = say(
+        "Refund of %(amount)s to send back to the buyer.", amount=money(amount, order.currency)
+    )
     OrderEvent.objects.create(order=order, kind=OrderEvent.Kind.REFUND, actor=actor, note=note)
     return refund
 

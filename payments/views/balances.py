@@ -13,11 +13,11 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from campaigns.views.access import seller_view
+from kernel.clock import shop_time
 from kernel.money import format_money
 from kernel.whatsapp import wa_link
 from orders import chat
@@ -112,7 +112,7 @@ def balance_extend(request, shop, code):
                 _("Order %(code)s now has until %(due)s to pay its balance.")
                 % {
                     "code": order.code,
-                    "due": date_format(timezone.localtime(order.balance_due_at), "DATETIME_FORMAT"),
+                    "due": shop_time(shop, order.balance_due_at),
                 },
             )
             return redirect("dashboard:overdue_balances", shop_slug=shop.slug)

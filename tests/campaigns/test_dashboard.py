@@ -55,7 +55,7 @@ def test_home_shows_campaigns_with_progress_and_what_needs_attention(seller, ope
 
     # then
     assert "Custom tote" in page
-    assert "6 ordered, 3 confirmed, 5 needed" in page
+    assert "6 ordered, 3 paid, 5 needed" in page
     assert re.search(r"Waiting for deposit</span><strong class=\"figure-value\">2<", page)
     assert "“Closed pins” has closed" in page
 
@@ -85,7 +85,7 @@ def test_overview_shows_money_figures_units_per_variant_and_share_tools(seller, 
     # then the figures add up
     assert "Rp 465.000" in page  # revenue: both orders
     assert "Rp 82.500" in page or "Rp 82.501" in page  # collected: the confirmed deposit
-    assert "3 ordered, 1 confirmed, 5 needed" in page
+    assert "3 ordered, 1 paid, 5 needed" in page
     # and each variant has its row
     assert re.search(r"Green</th> <td[^>]*>2</td> <td[^>]*>0</td>", page)
     assert re.search(r"Navy</th> <td[^>]*>1</td> <td[^>]*>1</td> <td[^>]*>3</td>", page)

@@ -239,7 +239,8 @@ def test_the_seller_extends_the_window_in_the_shops_time_zone(seller, scarf):
     scarf.refresh_from_db()
     local = timezone.localtime(scarf.closes_at, ZoneInfo("Asia/Jakarta"))
     assert (local.date(), local.hour, local.minute) == (day, 20, 0)
-    assert "The window now closes " in text(response)
+    # in the words every page uses for a moment
+    assert f"The window now closes {day.day} {day:%b %Y}, 20:00 WIB." in text(response)
     assert scarf.phase == Campaign.Phase.OPEN
 
 

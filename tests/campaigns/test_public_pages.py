@@ -9,6 +9,7 @@ import pytest
 from django.utils import dateformat, timezone
 
 from campaigns.models import Campaign, CampaignImage
+from orders.services.transitions import move_order
 from tests.factories import (
     count_queries,
     jakarta_noon,
@@ -88,7 +89,7 @@ def test_shop_page_shows_each_campaign_with_its_price_status_and_progress(client
     assert "Custom tote" in text
     assert "from Rp 150.000" in text
     assert "closes in" in text
-    assert "3 of 5 needed" in text
+    assert "3 ordered, 0 paid, 5 needed" in text
     assert "<progress" in text
 
 
@@ -117,7 +118,7 @@ def test_shop_page_query_count_does_not_grow_with_orders_or_campaigns(
     # then the page still runs the same queries
     with django_assert_num_queries(empty):
         response = client.get("/rajut/")
-    assert "1000 of 5 needed" in page_text(response)
+    assert "1000 ordered, 0 paid, 5 needed" in page_text(response)
     assert empty <= 5
 
 
@@ -139,8 +140,11 @@ def tote_page_campaign(open_campaign):
 
 
 def test_campaign_page_shows_the_po_terms(client, tote_page_campaign):
-    # given three of the ten units ordered
-    make_order(tote_page_campaign, quantity=3, note="Green, “SARI”")
+    # given three of the ten units ordered, two of them paid for
+    make_order(tote_page_campaign, quantity=1, note="Green, “SARI”")
+    move_order(
+        order=make_order(tote_page_campaign, quantity=2, note="Green, “BUDI”"), to="confirmed"
+    )
 
     # when a buyer opens the campaign
     response = client.get("/rajut/tote/")
@@ -152,8 +156,8 @@ def test_campaign_page_shows_the_po_terms(client, tote_page_campaign):
     assert "Rp 150.000" in text
     assert "Rp 165.000" in text
     assert re.search(r'class="pill pill-open">\s*Open\s*·\s*closes in <time', text)
-    assert "3 of 5 needed" in text
-    assert re.search(r'<progress [^>]*max="5" value="3"', text)
+    assert "3 ordered, 2 paid, 5 needed" in text
+    assert re.search(r'<progress [^>]*max="5" value="2"', text)
     assert "7 of 10 left" in text
     closes_on = jakarta_noon(7).date()
     production_ends = dateformat.format(closes_on + timedelta(days=14), "j M Y")
@@ -279,7 +283,7 @@ def test_campaign_page_query_count_is_the_same_with_1000_orders(
     with django_assert_num_queries(empty):
         response = client.get("/rajut/tote/")
     print(f"campaign page queries, 1,000 orders: {empty}")
-    assert "1000 of 5 needed" in page_text(response)
+    assert "1000 ordered, 0 paid, 5 needed" in page_text(response)
     assert empty <= 5
 
 

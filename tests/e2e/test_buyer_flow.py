@@ -49,7 +49,9 @@ def test_buyer_orders_two_variants_and_sees_what_to_pay(page: Page, demo_campaig
     expect(page).to_have_title(re.compile(rf"^{TITLE}\b"))
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     expect(page.locator(".pill")).to_have_text(re.compile(r"^\s*Open\s*·\s*closes in\s+\S"))
-    progress = page.get_by_role("progressbar", name=re.compile(r"\b\d+ of 30 needed"))
+    progress = page.get_by_role(
+        "progressbar", name=re.compile(r"\b\d+ ordered, \d+ paid, 30 needed")
+    )
     expect(progress).to_be_visible()
     terms = page.get_by_role("region", name="PO terms")
     expect(terms).to_contain_text("30 units in total")

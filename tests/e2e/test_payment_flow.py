@@ -101,14 +101,17 @@ def test_buyer_sends_a_proof_and_the_seller_verifies_it(
     payment = Payment.objects.get(order=order)
     assert (payment.amount, payment.sender_name, payment.sender_bank) == (deposit, SENDER, BANK)
     assert payment.status == Payment.Status.SUBMITTED
-    expect(page.get_by_role("region", name="Pay your down payment")).to_contain_text(
-        f"Thank you. Your payment of {rupiah(deposit)} is waiting for the seller's review"
-    )
+    # The payment shows once, with its state; nothing asks to pay any more.
+    expect(page.get_by_role("region", name="Pay your down payment")).to_have_count(0)
     expect(page.get_by_role("form", name="Sent it? Show the seller")).to_have_count(0)
     sent = page.get_by_role("region", name="Your payments").get_by_role("listitem")
     expect(sent).to_have_count(1)
     expect(sent).to_contain_text(f"{rupiah(deposit)} · Down payment")
-    expect(sent.locator(".payment-status")).to_have_text("Waiting for review")
+    expect(sent.locator(".payment-status")).to_have_text(
+        f"Thank you. Your payment of {rupiah(deposit)} is waiting for the seller's review; "
+        "this page shows the result."
+    )
+    expect(page.get_by_text("Pay the deposit")).to_have_count(0)
     proof_link = sent.get_by_role("link", name="See the proof you sent")
     proof = page.request.get(live_server.url + proof_link.get_attribute("href"))
     assert proof.ok and proof.headers["content-type"] == "image/webp"

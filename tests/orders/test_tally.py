@@ -94,7 +94,7 @@ def test_the_overview_shows_the_figures_of_every_order(seller, shop, open_campai
     per_variant = {row["variant"].name: row for row in selectors.units_per_variant(open_campaign)}
     assert (per_variant["Green"]["ordered"], per_variant["Green"]["confirmed"]) == (4, 3)
     home = page_text(seller.get(reverse("dashboard:home", args=[shop.slug])))
-    assert "4 ordered, 3 confirmed, 5 needed" in home
+    assert "4 ordered, 3 paid, 5 needed" in home
 
 
 def test_orders_per_day_follow_the_shops_calendar(open_campaign):

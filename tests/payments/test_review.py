@@ -26,7 +26,8 @@ def status_events(order: Order):
 
 
 def payment_notes(order: Order) -> list[str]:
-    return list(order.events.filter(kind=OrderEvent.Kind.PAYMENT).values_list("note", flat=True))
+    events = order.events.filter(kind=OrderEvent.Kind.PAYMENT)
+    return [str(note) for note in events.values_list("note", flat=True)]
 
 
 # --- verify and reject: the services ------------------------------------------------------------

@@ -37,7 +37,7 @@ def test_buyer_sends_a_deposit_proof_and_it_waits_for_review(coded_order, privat
     assert coded_order.status == S.PENDING
     # and the timeline says so
     event = coded_order.events.get(kind=OrderEvent.Kind.PAYMENT)
-    assert event.note == "Payment of Rp 75.123 sent for the down payment; waiting for review."
+    assert event.note == "Payment of Rp 75.123 sent for the down payment."
     assert event.actor is None
 
 

@@ -35,7 +35,7 @@ def test_a_closed_campaign_short_of_its_minimum_gets_a_later_close(scarf, seller
     # and the decision is on the campaign's timeline
     event = scarf.events.get(kind=CampaignEvent.Kind.STATUS)
     assert (event.from_status, event.to_status, event.actor) == (C.PUBLISHED, C.PUBLISHED, seller)
-    assert event.note.startswith(f"Window extended to {_jakarta(new_close)} (it was ")
+    assert str(event.note).startswith(f"Window extended to {_jakarta(new_close)} (it was ")
 
 
 def test_a_window_about_to_close_may_be_extended(scarf, seller):

@@ -3,6 +3,7 @@ cancelling as the PO terms say."""
 
 from datetime import timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -85,7 +86,8 @@ def test_giving_more_time_moves_the_due_date(seller, overdue):
     )
     overdue.refresh_from_db()
     assert overdue.balance_due_at > timezone.now() + timedelta(days=2)
-    assert "now has until" in page_text(response)
+    shop_due = timezone.localtime(due, ZoneInfo("Asia/Jakarta"))
+    assert f"now has until {shop_due.day} {shop_due:%b %Y, %H:%M} WIB to pay" in page_text(response)
     # and it is no longer overdue
     assert overdue.code not in page_text(seller.get(BALANCES))
 

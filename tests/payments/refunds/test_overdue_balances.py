@@ -47,7 +47,7 @@ def test_an_unpaid_balance_cancelled_keeps_the_deposit_when_the_terms_say_so(
     assert overdue_order.status == S.CANCELLED
     assert cancellation.refund is None
     assert counters(overdue_order) == (0, 0)
-    note = overdue_order.events.filter(kind=OrderEvent.Kind.STATUS).latest("id").note
+    note = str(overdue_order.events.filter(kind=OrderEvent.Kind.STATUS).latest("id").note)
     assert note.startswith("The balance was not paid by ")
     assert note.endswith("The deposit of Rp 75.000 is kept, as the PO terms say.")
     # and the buyer is told the same
@@ -124,7 +124,7 @@ def test_more_time_for_the_balance_moves_the_due_date_and_rearms_the_reminder(ov
     assert overdue_order.status == S.AWAITING_BALANCE
     event = overdue_order.events.latest("id")
     assert (event.kind, event.actor) == (OrderEvent.Kind.NOTE, owner)
-    assert event.note.startswith("Balance due date moved to ")
+    assert str(event.note).startswith("Balance due date moved to ")
 
 
 @pytest.mark.django_db
