@@ -40,6 +40,8 @@ Status = GatewayTransaction.Status
 Outcome = GatewayNotification.Outcome
 # Asked about when still pending this long after it was opened, and again as often.
 CHECK_AFTER = timedelta(minutes=5)
+# A transaction the worker has not opened at the gateway this long after "Pay now" is given up.
+NOT_OPENED_AFTER = timedelta(minutes=15)
 # A transaction the gateway never answers about is given up on this long after its expiry.
 GIVE_UP_AFTER = timedelta(hours=6)
 
@@ -210,8 +212,13 @@ def _paid(notice: Notice, txn: GatewayTransaction, order: Order) -> str:
 
 def recheck_gateway_payments(*, now: datetime) -> int:
     """Queue a status check of every open transaction the gateway has been quiet about: pending
-    for CHECK_AFTER since it was opened or last checked, or past its expiry. Each is claimed by
-    one conditional UPDATE, so two ticks at once queue it once. Returns how many were queued."""
+    for CHECK_AFTER since it was opened or last checked (and fail those the worker never
+    opened). Each is claimed by one conditional UPDATE, so two ticks at once queue it once.
+    Returns how many were queued."""
+    # Never opened (no worker ran it): no buyer can pay it, so it holds its order no longer.
+    GatewayTransaction.objects.filter(
+        status=Status.CREATING, created_at__lte=now - NOT_OPENED_AFTER
+    ).update(status=Status.FAILED, error="Not opened at the gateway in time.")
     due = GatewayTransaction.objects.filter(
         status=Status.PENDING, created_at__lte=now - CHECK_AFTER
     ).exclude(checked_at__gt=now - CHECK_AFTER)

@@ -99,3 +99,23 @@ def test_a_gateway_that_cannot_be_reached_is_asked_again_later(
     tick(now + timedelta(minutes=12))
     pending_order.refresh_from_db()
     assert pending_order.status == Order.Status.CONFIRMED
+
+
+def test_a_payment_the_worker_never_opened_stops_holding_the_order(
+    client, gateway, midtrans_shop, pending_order
+):
+    # given "Pay now" was clicked but no worker ever opened it at the gateway
+    client.post(f"/o/{pending_order.token}/pay/online/", {"provider": "midtrans"})
+    txn = GatewayTransaction.objects.get()
+    assert txn.status == GatewayTransaction.Status.CREATING
+    past_deadline(pending_order)
+
+    # when the tick runs a quarter of an hour later
+    tick(timezone.now() + timedelta(minutes=16))
+
+    # then it no longer holds the order, which expires on time
+    txn.refresh_from_db()
+    assert txn.status == GatewayTransaction.Status.FAILED
+    tick(timezone.now() + timedelta(minutes=17))
+    pending_order.refresh_from_db()
+    assert pending_order.status == Order.Status.EXPIRED

@@ -186,3 +186,65 @@ def test_a_signed_body_with_an_impossible_amount_is_400_and_changes_nothing(
 
     assert post_midtrans(client, body).status_code == 400
     assert not Payment.objects.exists()
+
+
+def test_both_order_pages_say_the_payment_came_online(
+    client, seller, gateway, midtrans_shop, pending_order
+):
+    txn = pay_now(pending_order)
+    post_midtrans(client, midtrans_notification(txn))
+
+    buyer_page = client.get(pending_order.get_absolute_url()).content.decode()
+    seller_page = seller.get(f"/dashboard/rajut/orders/{pending_order.code}/").content.decode()
+
+    assert "Paid online: Midtrans · qris." in buyer_page
+    assert "Paid online: Midtrans · qris," in seller_page
+
+
+def test_integrity_holds_after_gateway_payments_and_names_a_paid_transaction_without_payment(
+    client, gateway, midtrans_shop, pending_order, open_campaign
+):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from tests.factories import make_buyer, make_order
+
+    txn = pay_now(pending_order)
+    post_midtrans(client, midtrans_notification(txn))
+    call_command("check_integrity", stdout=StringIO())
+
+    other = make_order(open_campaign, note="Navy", buyer=make_buyer())
+    broken = pay_now(other)
+    GatewayTransaction.objects.filter(pk=broken.pk).update(status="paid")
+    errors = StringIO()
+    with pytest.raises(CommandError):
+        call_command("check_integrity", stdout=StringIO(), stderr=errors)
+    assert f"gateway transaction {broken.reference} is paid but no payment names it" in (
+        errors.getvalue()
+    )
+
+
+def test_the_seller_verifies_a_gateway_payment_from_the_review_queue(
+    client, seller, gateway, midtrans_shop, pending_order
+):
+    # given Midtrans settled Rp 70.000 where Rp 75.000 was asked
+    txn = pay_now(pending_order)
+    post_midtrans(client, midtrans_notification(txn, gross=70000))
+    payment = Payment.objects.get()
+    queue = seller.get("/dashboard/rajut/payments/").content.decode()
+    assert "Paid through the payment gateway" in queue
+
+    # when the seller checks the gateway's dashboard and verifies what arrived
+    response = seller.post(
+        f"/dashboard/rajut/payments/{payment.pk}/verify/",
+        {f"p{payment.pk}-amount_received": "70.000"},
+    )
+
+    # then it counts like any reviewed payment: Rp 5.000 is still missing
+    assert response.status_code == 302
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.VERIFIED
+    pending_order.refresh_from_db()
+    assert pending_order.status == Order.Status.PENDING
+    assert "Rp 5.000 is still missing" in str(pending_order.events.last().note)
