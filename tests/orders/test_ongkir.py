@@ -162,6 +162,7 @@ def test_a_new_ongkir_gives_an_order_awaiting_its_balance_a_new_amount_to_transf
 
     live = TransferAmount.objects.get(order=order, released_at__isnull=True)
     assert live.kind == "balance" and live.amount == 75000 + 12000 + live.code
+    call_command("check_integrity", stdout=StringIO())  # the running totals followed
     # and it cannot fall below what was paid
     received(order, Decimal(87000), kind="balance")
     with pytest.raises(PaymentRefused):
@@ -245,6 +246,7 @@ def test_a_full_payment_up_front_includes_a_known_ongkir(client, shop, open_camp
     set_shipping_fee(order=order, fee=Decimal(5000), reason="Same city", actor=None)
     order.refresh_from_db()
     assert (order.deposit_amount, order.balance_amount) == (155000, 0)
+    call_command("check_integrity", stdout=StringIO())
 
 
 def test_the_seller_is_shown_which_orders_still_need_their_ongkir(client, seller, shop):
