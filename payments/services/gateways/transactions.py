@@ -24,6 +24,7 @@ from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kernel.exceptions import Refused
 from kernel.money import quantize
 from kernel.sentences import money, say, word
 from orders.models import Order, OrderEvent
@@ -169,27 +170,38 @@ def _paid(notice: Notice, txn: GatewayTransaction, order: Order) -> str:
     txn.status, txn.paid_at, txn.method = Status.PAID, timezone.now(), notice.method[:40]
     txn.save(update_fields=["status", "paid_at", "method", "gateway_id"])
     received = notice.amount if notice.amount is not None else txn.gross
-    payment = Payment(
-        order=order,
-        kind=txn.kind,
-        source=Payment.Source.GATEWAY,
-        amount=received,
-        sender_name=order.buyer_name[:100],
-        sender_bank=f"{txn.get_provider_display()} · {notice.method}"[:60].rstrip(" ·"),
-        gateway_transaction=txn,
-        received_on=timezone.localdate(),
-    )
+
+    def new_payment() -> Payment:
+        return Payment(
+            order=order,
+            kind=txn.kind,
+            source=Payment.Source.GATEWAY,
+            amount=received,
+            sender_name=order.buyer_name[:100],
+            sender_bank=f"{txn.get_provider_display()} · {notice.method}"[:60].rstrip(" ·"),
+            gateway_transaction=txn,
+            received_on=timezone.localdate(),
+        )
+
     paid = amount_paid(order)
     waiting_status, _ = STAGE[txn.kind]
     as_asked = received == txn.gross
     waits = order.status == waiting_status and still_owed(order, txn.kind, paid=paid) == txn.amount
     if as_asked and (waits or order.status not in Order.ACTIVE):
-        # What the buyer paid on top was the gateway's fee: the order is credited its part.
-        credit_payment(
-            order=order, payment=payment, amount=txn.amount, actor=None, paid_before=paid
-        )
-        return Outcome.CREDITED
-    payment.save()
+        try:
+            with db.atomic():  # a savepoint: a rule that says no leaves it to the seller
+                # What the buyer paid on top was the gateway's fee: the order gets its part.
+                credit_payment(
+                    order=order,
+                    payment=new_payment(),
+                    amount=txn.amount,
+                    actor=None,
+                    paid_before=paid,
+                )
+            return Outcome.CREDITED
+        except Refused:
+            log.exception("Gateway payment %s not credited; sent to review.", txn.reference)
+    new_payment().save()
     if not as_asked:
         note = say(
             "Payment of %(amount)s arrived through %(gateway)s, but %(asked)s was asked: "
