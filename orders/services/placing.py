@@ -124,7 +124,11 @@ def place_order(
             if deposit > 0:
                 # The exact amount to send, unique among the shop's orders waiting for money.
                 claim_transfer_amount(
-                    order=order, kind=TransferAmount.Kind.DEPOSIT, owed=deposit, now=now
+                    order=order,
+                    kind=TransferAmount.Kind.DEPOSIT,
+                    owed=deposit,
+                    now=now,
+                    placed=True,
                 )
             OrderLine.objects.bulk_create(
                 OrderLine(
