@@ -133,7 +133,8 @@ def cached_campaign_page(request, campaign):
     CSRF token and in the idempotency key, and each response replaces the markers. The key is
     a digest of every row the page shows, counters aside (COUNTERS), of its phase (open, sold
     out, ...), language and address, so a price edit, a new photo, a shipping zone, a sell-out
-    or the window closing shows at once, without anything having to clear the cache.
+    or the window closing shows at once, without anything having to clear the cache. The page
+    has no inline script: a CSP nonce, being per response, would need a marker of its own.
     """
     key = page_key(request, campaign)
     entry = cache.get(key)

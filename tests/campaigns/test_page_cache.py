@@ -196,12 +196,11 @@ def test_the_order_post_stays_within_its_budget(
     client, open_campaign, django_assert_max_num_queries
 ):
     # Read: campaign, variants, pickup points; the rate count; the idempotency key. Written in
-    # one transaction (here a savepoint in the test's): both counters, the order (in a savepoint
-    # of its own: a code clash draws again), its amount to transfer, lines, the event, the two
-    # running totals (and, for the campaign's first order, their rows), the e-mail. In
-    # production the task for the e-mail follows the commit.
+    # one transaction (here a savepoint in the test's): both counters, the order, its amount to
+    # transfer, lines, the event, the two running totals (and, for the campaign's first order,
+    # their rows), the e-mail. In production the task for the e-mail follows the commit.
     data = order_data(open_campaign)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(18):
         response = client.post(URL, data)
     assert response.status_code == 302
 
