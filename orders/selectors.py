@@ -117,6 +117,8 @@ PAYMENT_STATES = {
     "deposit_paid": Q(status__in=Order.DEPOSIT_ONLY, balance_amount__gt=0),
     "paid_in_full": Q(status__in=Order.PAID_IN_FULL)
     | Q(status__in=Order.DEPOSIT_ONLY, balance_amount=0),
+    # Where the shop sets each order's ongkir by hand: those still without one.
+    "ongkir_unset": Q(status__in=Order.ACTIVE, shipping_pending=True),
 }
 
 

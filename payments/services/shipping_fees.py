@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from campaigns.models import Campaign
 from kernel.money import quantize
 from kernel.sentences import money, say, verbatim
-from orders import emails
+from orders import emails, tally
 from orders.models import Order, OrderEvent, TransferAmount
 from orders.services.transfer_codes import claim_transfer_amount
 from orders.services.transitions import move_order
@@ -62,6 +62,7 @@ def set_shipping_fee(*, order: Order, fee: Decimal, reason: str, actor) -> Order
             )
         old = locked.shipping_fee
         was_pending = locked.shipping_pending
+        amounts = {"deposit": locked.deposit_amount, "balance": locked.balance_amount}
         locked.balance_amount += fee - old
         if locked.balance_amount < 0:
             # A full payment carried the old ongkir: only a payment still to send can shrink.
@@ -85,6 +86,7 @@ def set_shipping_fee(*, order: Order, fee: Decimal, reason: str, actor) -> Order
                 "updated_at",
             ]
         )
+        tally.amounts_changed(locked, **amounts)
         fees = {"new": money(fee, locked.currency), "old": money(old, locked.currency)}
         if was_pending:
             note = say("Ongkir set: %(new)s.", **fees)

@@ -7,16 +7,18 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
 from campaigns.models import PickupPoint, ShippingZone
 from orders.models import Order, TransferAmount
 from payments.exceptions import DecisionRefused, PaymentRefused
+from payments.services.cancellations import cancel_order
 from payments.services.decisions import finish_production
 from payments.services.ledger import amount_paid, payment_due
 from payments.services.shipping_fees import set_shipping_fee
-from tests.factories import make_buyer, make_order
+from tests.factories import make_buyer, make_campaign, make_order
 from tests.orders.order_form import order_data
 from tests.orders.production import confirmed_order, in_production, received
 from tests.support import page_text
@@ -160,6 +162,7 @@ def test_a_new_ongkir_gives_an_order_awaiting_its_balance_a_new_amount_to_transf
 
     live = TransferAmount.objects.get(order=order, released_at__isnull=True)
     assert live.kind == "balance" and live.amount == 75000 + 12000 + live.code
+    call_command("check_integrity", stdout=StringIO())  # the running totals followed
     # and it cannot fall below what was paid
     received(order, Decimal(87000), kind="balance")
     with pytest.raises(PaymentRefused):
@@ -243,3 +246,46 @@ def test_a_full_payment_up_front_includes_a_known_ongkir(client, shop, open_camp
     set_shipping_fee(order=order, fee=Decimal(5000), reason="Same city", actor=None)
     order.refresh_from_db()
     assert (order.deposit_amount, order.balance_amount) == (155000, 0)
+    call_command("check_integrity", stdout=StringIO())
+
+
+def test_the_seller_is_shown_which_orders_still_need_their_ongkir(client, seller, shop):
+    shop.shipping_rule = "later"
+    shop.save()
+    campaign = make_campaign(shop, min_quantity=1, slug="later")
+    waiting = confirmed_order(campaign, buyer=make_buyer(destination="3273"))
+    in_production(campaign, shop.owner)
+    overview = f"/dashboard/{shop.slug}/campaigns/{campaign.pk}/"
+
+    text = read(seller.get(overview))
+    listed = read(seller.get(overview + "orders/?payment=ongkir_unset"))
+
+    assert "1 order still needs its ongkir" in text
+    assert waiting.code in listed
+    set_shipping_fee(order=waiting, fee=Decimal(9000), reason="", actor=None)
+    assert "still needs its ongkir" not in read(seller.get(overview))
+    assert waiting.code not in read(seller.get(overview + "orders/?payment=ongkir_unset"))
+
+
+def test_the_order_email_says_the_balance_carries_the_ongkir(
+    client, shop, open_campaign, django_capture_on_commit_callbacks
+):
+    shop.shipping_rule, shop.shipping_flat_fee = "flat", Decimal(20000)
+    shop.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        place(client, open_campaign, destination=SURABAYA)
+
+    placed = mail.outbox[-1]
+    assert "Balance, due after production: Rp 95.000, ongkir Rp 20.000 included" in placed.body
+
+
+def test_a_cancelled_order_refunds_the_ongkir_it_paid(shop, open_campaign):
+    shop.shipping_rule, shop.shipping_flat_fee = "flat", Decimal(20000)
+    shop.save()
+    order = confirmed_order(open_campaign, buyer=make_buyer(destination="3578"), note="Sari")
+    received(order, Decimal(95000), kind="balance")
+
+    cancel_order(order=order, reason="Out of stock", refund=True, actor=shop.owner)
+
+    assert order.refunds.get().amount == 150000 + 20000
