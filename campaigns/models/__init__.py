@@ -17,6 +17,7 @@ from campaigns.models.shops import (
     validate_phone,
     validate_shop_slug,
 )
+from campaigns.models.team import Invitation, Membership, Role, ShopLogEntry, role_allows
 from campaigns.models.timeline import Announcement, AppendOnlyQuerySet, CampaignEvent, TimelineEvent
 from campaigns.models.vendors import Vendor, VendorQuote
 
@@ -29,14 +30,19 @@ __all__ = [
     "CampaignImage",
     "CounterGuard",
     "Email",
+    "Invitation",
+    "Membership",
+    "Role",
     "SellerSettings",
     "Shop",
+    "ShopLogEntry",
     "TimelineEvent",
     "Variant",
     "Vendor",
     "VendorQuote",
     "campaign_image_path",
     "capacity_below_reserved",
+    "role_allows",
     "validate_phone",
     "validate_shop_slug",
 ]

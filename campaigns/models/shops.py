@@ -59,8 +59,13 @@ class Shop(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_shops"
     )
+    # Each with a role (campaigns/models/team.py); the founder above is always an owner.
     members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="shops", blank=True, verbose_name=_("members")
+        settings.AUTH_USER_MODEL,
+        through="campaigns.Membership",
+        related_name="shops",
+        blank=True,
+        verbose_name=_("members"),
     )
     whatsapp = models.CharField(
         _("WhatsApp number"), max_length=20, blank=True, validators=[validate_phone]

@@ -196,16 +196,22 @@ def test_a_logo_can_be_cleared(seller, shop):
     assert not shop.logo
 
 
-def test_any_member_may_change_the_settings(client, shop, member):
-    # given
+def test_only_owners_change_the_settings_and_the_log_says_what_changed(client, shop, member):
+    # given a manager
     client.force_login(member)
 
-    # when
-    client.post(settings_url(shop), settings_data(shop, name="Rajut Budi"))
+    # when the manager tries, then the owner
+    refused = client.post(settings_url(shop), settings_data(shop, name="Rajut Budi"))
+    client.force_login(shop.owner)
+    client.post(settings_url(shop), settings_data(shop, name="Rajut Ani", policy="No refunds."))
 
     # then
     shop.refresh_from_db()
-    assert shop.name == "Rajut Budi"
+    assert refused.status_code == 403
+    assert shop.name == "Rajut Ani"
+    entry = shop.log.get()
+    assert (entry.actor, entry.kind) == (shop.owner, "settings")
+    assert str(entry.note) == "Settings changed: name, shop policy."
 
 
 # Who may open these pages

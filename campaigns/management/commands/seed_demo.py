@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from PIL import Image, ImageDraw, ImageFont
 
-from campaigns.models import Campaign, Shop
+from campaigns.models import Campaign, Role, Shop
 from campaigns.services.photos import add_campaign_image
 from campaigns.services.vendors import add_quote, choose_quote, save_vendor
 from kernel.phones import to_e164
@@ -82,7 +82,7 @@ class Command(BaseCommand):
             policy="DP tidak bisa dikembalikan setelah produksi dimulai. Kalau kuota minimum PO "
             "tidak tercapai, semua pembayaran dikembalikan penuh dalam 3 hari kerja.",
         )
-        shop.members.add(seller)
+        shop.members.add(seller, through_defaults={"role": Role.OWNER})
         PaymentAccount.objects.create(
             shop=shop, provider="BCA", number="1234567890", holder="Rajut Nusantara"
         )
