@@ -48,6 +48,10 @@ def render_order_page(
         "pay": payments,
         "payment_form": payment_form,
         "refunds": refunds,
+        # Before any payment is sent the buyer may still change their mind.
+        "can_cancel": order.status == Order.Status.PENDING
+        and payments.waiting is None
+        and not payments.paid,
     }
     if shop.whatsapp:
         # The buyer's own words to the shop, in the language they read this page in.

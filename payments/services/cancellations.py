@@ -13,14 +13,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign
-from kernel.sentences import Sentence, money, say_plural
+from kernel.sentences import Sentence, money, say, say_plural
 from orders.models import Order
 from orders.services.fulfilment import complete_campaign_when_done
 from orders.services.transitions import ALLOWED as ORDER_MOVES
 from orders.services.transitions import move_order
 from payments import emails
 from payments.exceptions import CancelRefused
-from payments.models import Refund
+from payments.models import Payment, Refund
 from payments.services.ledger import ZERO, refundable
 from payments.services.refunds import add_refund, check_reason
 
@@ -109,6 +109,40 @@ def cancel_locked(
             )
     emails.order_cancelled(order, reason=reason, refund=made)
     return Cancellation(order=order, refund=made)
+
+
+def buyer_may_cancel(order: Order) -> bool:
+    """A pending order with no payment sent (none waiting for review, none verified)."""
+    return (
+        order.status == Order.Status.PENDING
+        and not Payment.objects.filter(
+            order=order, status__in=(Payment.Status.SUBMITTED, Payment.Status.VERIFIED)
+        ).exists()
+    )
+
+
+def cancel_by_buyer(*, order: Order) -> Order:
+    """The buyer cancels their own order before paying; its units go back on sale at once.
+
+    Rules: only a pending order with no payment sent or verified, checked under the order's lock
+    (a proof sent from another tab at the same moment wins, and the order stays); nothing is
+    refunded, since nothing was received. The timeline says the buyer did it; the buyer gets the
+    usual cancellation e-mail.
+    """
+    with transaction.atomic():
+        locked = lock_order(order)
+        if not buyer_may_cancel(locked):
+            raise CancelRefused(
+                _(
+                    "This order can no longer be cancelled here: a payment was sent or it moved "
+                    "on. Ask the shop on WhatsApp."
+                )
+            )
+        cancel_locked(
+            locked, actor=None, reason=say("Cancelled by the buyer before paying."), refund=False
+        )
+    order.status = locked.status
+    return locked
 
 
 def cancellable(order: Order) -> bool:
