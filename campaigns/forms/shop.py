@@ -156,6 +156,8 @@ class ShopSettingsForm(forms.ModelForm):
             "time_zone",
             "unique_codes",
             "policy",
+            "delay_threshold_days",
+            "delay_refund",
         ]
         field_classes = {"slug": LowercaseSlugField}
         labels = {"name": _("Shop name")}

@@ -12,6 +12,7 @@ from campaigns.models.campaigns import (
 from campaigns.models.outbox import Email
 from campaigns.models.shops import (
     RESERVED_SLUGS,
+    DelayRefund,
     SellerSettings,
     Shop,
     validate_phone,
@@ -29,6 +30,7 @@ __all__ = [
     "CampaignEvent",
     "CampaignImage",
     "CounterGuard",
+    "DelayRefund",
     "Email",
     "Invitation",
     "Membership",

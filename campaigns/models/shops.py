@@ -51,6 +51,11 @@ class SellerSettings(models.Model):
         return f"{self.user}: {self.language}"
 
 
+class DelayRefund(models.TextChoices):
+    EVERYTHING = "everything", _("Everything the buyer paid")
+    BEYOND_DEPOSIT = "beyond_deposit", _("What the buyer paid beyond the down payment")
+
+
 class Shop(models.Model):
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(
@@ -87,12 +92,34 @@ class Shop(models.Model):
     policy = models.TextField(
         _("shop policy"), blank=True, help_text=_("Cancellation and refund policy buyers see.")
     )
+    # When revised dates push shipping later than first announced by more than this, each buyer
+    # chooses on their order page: keep waiting, or cancel and get back what `delay_refund` says.
+    delay_threshold_days = models.PositiveSmallIntegerField(
+        _("delay buyers may refuse, in days"),
+        default=14,
+        help_text=_(
+            "When revised dates move shipping later than first announced by more than this many "
+            "days, each buyer may choose to keep waiting or to cancel and be refunded."
+        ),
+    )
+    delay_refund = models.CharField(
+        _("refund when a buyer cancels over a delay"),
+        max_length=20,
+        choices=DelayRefund.choices,
+        default=DelayRefund.EVERYTHING,
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("shop")
         verbose_name_plural = _("shops")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(delay_refund__in=DelayRefund.values),
+                name="shop_delay_refund_known",
+            )
+        ]
 
     def __str__(self):
         return self.name

@@ -12,10 +12,11 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from campaigns.models import Campaign
-from kernel.sentences import Sentence, money, say, say_plural
+from campaigns.models import Campaign, DelayRefund
+from kernel.sentences import Sentence, day, money, say, say_plural
 from orders.models import Order
 from orders.services.fulfilment import complete_campaign_when_done
+from orders.services.revisions import delay_choice_open
 from orders.services.transitions import ALLOWED as ORDER_MOVES
 from orders.services.transitions import move_order
 from payments import emails
@@ -143,6 +144,40 @@ def cancel_by_buyer(*, order: Order) -> Order:
         )
     order.status = locked.status
     return locked
+
+
+def delay_refund_kept(order: Order) -> Decimal:
+    """What the shop keeps when a buyer cancels over a delay, by its policy (PO terms)."""
+    if order.campaign.shop.delay_refund == DelayRefund.BEYOND_DEPOSIT:
+        return order.deposit_amount
+    return ZERO
+
+
+def cancel_over_delay(*, order: Order) -> Cancellation:
+    """The buyer refuses a delay beyond the shop's threshold: the order is cancelled, its units
+    go back, and what the shop's policy says goes on the refunds list (everything paid, or what
+    was paid beyond the down payment).
+
+    Rules: only while the choice is open (orders/services/revisions.py), checked under the lock.
+    """
+    with transaction.atomic():
+        locked = lock_order(order)
+        if not delay_choice_open(locked):
+            raise CancelRefused(_("There is nothing to choose on this order now."))
+        campaign = locked.campaign
+        reason = say(
+            "Cancelled by the buyer: shipping moved from %(was)s to %(now)s, more than the "
+            "shop's %(days)s days.",
+            was=day(campaign.ships_on),
+            now=day(campaign.current_ships_on),
+            days=campaign.shop.delay_threshold_days,
+        )
+        cancellation = cancel_locked(
+            locked, actor=None, reason=reason, kept=delay_refund_kept(locked)
+        )
+        complete_campaign_when_done(campaign, actor=None)
+    order.status = locked.status
+    return cancellation
 
 
 def cancellable(order: Order) -> bool:

@@ -12,7 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from kernel.exceptions import Refused
+from kernel.money import format_money
 from kernel.ratelimit import allow_rate
+from orders.services.revisions import keep_waiting
 from orders.views.public import buyer_order, render_order_page
 from payments import selectors
 from payments.exceptions import (
@@ -25,7 +28,7 @@ from payments.exceptions import (
 from payments.forms.public import PaymentForm
 from payments.forms.refunds import RefundDetailsForm
 from payments.models import Refund
-from payments.services.cancellations import cancel_by_buyer
+from payments.services.cancellations import cancel_by_buyer, cancel_over_delay
 from payments.services.payments import submit_payment
 from payments.services.refunds import give_refund_details
 
@@ -70,6 +73,37 @@ def cancel(request, token):
         messages.error(request, refusal.message)
     else:
         messages.success(request, _("Your order is cancelled. Nothing was charged."))
+    return redirect(order.get_absolute_url())
+
+
+@never_cache
+@require_POST
+def delay_choice(request, token):
+    """The dates slipped past the shop's threshold: the buyer keeps waiting, or cancels and is
+    refunded as the PO terms say."""
+    order = buyer_order(token)
+    choice = request.POST.get("choice")
+    try:
+        if choice == "wait":
+            keep_waiting(order=order)
+            messages.success(request, _("Thank you for waiting. The shop is told."))
+        elif choice == "cancel" and request.POST.get("confirm") == "yes":
+            cancellation = cancel_over_delay(order=order)
+            if cancellation.refund is not None:
+                messages.success(
+                    request,
+                    _("Your order is cancelled; the shop will send back %(amount)s.")
+                    % {"amount": format_money(cancellation.refund.amount, order.currency)},
+                )
+            else:
+                messages.success(request, _("Your order is cancelled."))
+        else:
+            messages.error(
+                request, _("Choose to keep waiting, or tick the box to cancel the order.")
+            )
+            return redirect(f"{order.get_absolute_url()}#delay")
+    except Refused as refusal:
+        messages.error(request, refusal.message)
     return redirect(order.get_absolute_url())
 
 

@@ -28,6 +28,8 @@ def settings_data(shop, **changes) -> dict:
         "currency": shop.currency,
         "time_zone": shop.time_zone,
         "policy": "",
+        "delay_threshold_days": shop.delay_threshold_days,
+        "delay_refund": shop.delay_refund,
     }
     data.update(changes)
     return data
@@ -267,3 +269,17 @@ def test_the_dashboard_nav_links_to_settings_payment_accounts_and_members(seller
     assert settings_url(shop) in text
     assert reverse("dashboard:payment_accounts", args=[shop.slug]) in text
     assert members_url(shop) in text
+
+
+def test_the_owner_sets_what_buyers_may_refuse_when_dates_slip(seller, shop):
+    # when
+    seller.post(
+        settings_url(shop),
+        settings_data(shop, delay_threshold_days="7", delay_refund="beyond_deposit"),
+    )
+    refused = seller.post(settings_url(shop), settings_data(shop, delay_threshold_days="-1"))
+
+    # then
+    shop.refresh_from_db()
+    assert (shop.delay_threshold_days, shop.delay_refund) == (7, "beyond_deposit")
+    assert "Ensure this value is greater than or equal to 0." in refused.content.decode()
