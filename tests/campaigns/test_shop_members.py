@@ -11,10 +11,11 @@ from django.utils import timezone
 
 from campaigns.exceptions import AlreadyMember, InvitationClosed, OwnerOnly, OwnerStays
 from campaigns.models import Invitation, Membership, Role, ShopLogEntry
+from campaigns.models.team import invitation_digest
 from campaigns.services import team
 from tests.campaigns.shop_pages import members_url
 from tests.factories import make_user
-from tests.support import page_text
+from tests.support import page_text, race
 
 
 def remove_url(shop, user) -> str:
@@ -319,3 +320,32 @@ def test_a_staff_member_sees_no_links_to_what_their_role_cannot_open(client, sho
     assert reverse("dashboard:payments", args=[shop.slug]) in text
     for hidden in ("refunds", "statements", "members", "payment_accounts", "shop_settings"):
         assert reverse(f"dashboard:{hidden}", args=[shop.slug]) not in text, hidden
+
+
+# --- at the same moment, on PostgreSQL --------------------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_one_link_opened_by_ten_accounts_at_once_makes_one_member(shop):
+    # given one invitation, and ten accounts holding its link
+    token = "the-one-link"
+    Invitation.objects.create(
+        shop=shop,
+        email="sari@example.com",
+        role=Role.STAFF,
+        digest=invitation_digest(token),
+        invited_by=shop.owner,
+        expires_at=timezone.now() + timedelta(days=1),
+    )
+    people = [make_user() for _ in range(10)]
+
+    # when all ten accept at the same moment
+    results = race(10, lambda i: team.accept_invitation(token=token, user=people[i]))
+
+    # then one joined, the others were told the link is used
+    joined = [r for r in results if isinstance(r, Membership)]
+    assert len(joined) == 1, results
+    assert all(isinstance(r, InvitationClosed) for r in results if r not in joined), results
+    assert shop.memberships.count() == 2  # the founder and the one
+    assert ShopLogEntry.objects.filter(shop=shop).count() == 1

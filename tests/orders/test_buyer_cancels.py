@@ -8,7 +8,7 @@ from orders.models import Order
 from payments.exceptions import CancelRefused
 from payments.services.cancellations import cancel_by_buyer
 from tests.factories import make_order, payment_in_review
-from tests.support import page_text
+from tests.support import page_text, race
 
 
 def cancel_url(order) -> str:
@@ -85,3 +85,19 @@ def test_a_wrong_link_is_not_found_and_a_get_is_refused(client, pending_order):
     assert client.get(cancel_url(pending_order)).status_code == 405
     pending_order.refresh_from_db()
     assert pending_order.status == Order.Status.PENDING
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_five_taps_at_once_cancel_once_and_give_the_units_back_once(pending_order, open_campaign):
+    # given
+    reserved = Campaign.objects.get(pk=open_campaign.pk).reserved
+
+    # when the buyer's five taps arrive together
+    results = race(5, lambda i: cancel_by_buyer(order=Order.objects.get(pk=pending_order.pk)))
+
+    # then
+    assert len([r for r in results if isinstance(r, Order)]) == 1, results
+    assert all(isinstance(r, (Order, CancelRefused)) for r in results), results
+    assert Campaign.objects.get(pk=open_campaign.pk).reserved == reserved - 3
+    assert pending_order.events.filter(to_status=Order.Status.CANCELLED).count() == 1

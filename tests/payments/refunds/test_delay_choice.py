@@ -14,7 +14,7 @@ from orders.models import Order
 from orders.services.revisions import delay_choice_open, keep_waiting, revise_dates
 from payments.exceptions import CancelRefused
 from payments.services.cancellations import cancel_over_delay
-from tests.support import page_text
+from tests.support import page_text, race
 
 S = Order.Status
 
@@ -174,3 +174,17 @@ def test_bad_input_changes_nothing(client, confirmed_order, open_campaign):
     assert response.status_code == 200
     assert fresh(confirmed_order).status == S.CONFIRMED
     assert fresh(confirmed_order).waits_until is None
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_cancelling_twice_at_once_refunds_once(confirmed_order, open_campaign):
+    # given
+    slip(open_campaign, 20)
+
+    # when
+    results = race(4, lambda i: cancel_over_delay(order=fresh(confirmed_order)))
+
+    # then
+    assert len([r for r in results if not isinstance(r, CancelRefused)]) == 1, results
+    assert fresh(confirmed_order).refunds.count() == 1
