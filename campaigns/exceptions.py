@@ -85,3 +85,14 @@ class InvitationClosed(ShopRefused):
         "Ask the shop's owner for a new one."
     )
     http_status = 404
+
+
+# --- ongkir (campaigns/services/shipping.py) ----------------------------------------------------
+
+
+class DestinationRefused(Refused):
+    message = _("Choose your city or regency from the list.")
+
+
+class ShippingRefused(Refused):
+    message = _("These shipping settings could not be saved.")

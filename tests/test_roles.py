@@ -66,6 +66,7 @@ LEAST_ROLE = {
     "order_cancel": M,
     "order_refund": M,
     "order_payment_record": M,
+    "order_shipping_fee": M,
     "statements": M,
     "statement_upload": M,
     "statement": M,
@@ -83,6 +84,7 @@ LEAST_ROLE = {
     "balance_cancel": M,
     # who runs the shop, where the money goes, the shop itself: owners
     "shop_settings": OWN,
+    "shipping": OWN,
     "members": OWN,
     "member_role": OWN,
     "member_remove": OWN,

@@ -10,10 +10,12 @@ from campaigns.models.campaigns import (
     capacity_below_reserved,
 )
 from campaigns.models.outbox import Email
+from campaigns.models.shipping import PickupPoint, ShippingZone
 from campaigns.models.shops import (
     RESERVED_SLUGS,
     DelayRefund,
     SellerSettings,
+    ShippingRule,
     Shop,
     validate_phone,
     validate_shop_slug,
@@ -34,8 +36,11 @@ __all__ = [
     "Email",
     "Invitation",
     "Membership",
+    "PickupPoint",
     "Role",
     "SellerSettings",
+    "ShippingRule",
+    "ShippingZone",
     "Shop",
     "ShopLogEntry",
     "TimelineEvent",

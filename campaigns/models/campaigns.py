@@ -326,6 +326,8 @@ class Variant(CounterGuard):
         help_text=_("Optional limit for this variant alone."),
     )
     reserved = models.PositiveIntegerField(_("units ordered"), default=0, editable=False)
+    # For ongkir by weight: each unit's packed weight.
+    weight_grams = models.PositiveIntegerField(_("weight (grams)"), default=0, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:

@@ -1,11 +1,16 @@
 """A seller's storefront and the seller's own settings."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kernel.money import MONEY
 from kernel.phones import to_e164
 
 # The shop slug is the first part of public URLs, so it may not shadow the app's own paths.
@@ -56,6 +61,13 @@ class DelayRefund(models.TextChoices):
     BEYOND_DEPOSIT = "beyond_deposit", _("What the buyer paid beyond the down payment")
 
 
+class ShippingRule(models.TextChoices):
+    FREE = "free", _("Free shipping (in the price)")
+    FLAT = "flat", _("One flat rate for every order")
+    ZONES = "zones", _("Rates by destination (and weight)")
+    LATER = "later", _("Set for each order before the balance")
+
+
 class Shop(models.Model):
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(
@@ -88,6 +100,17 @@ class Shop(models.Model):
             "change."
         ),
     )
+    # Ongkir: the rule, and the rate when it is one flat rate (zones and pickup points:
+    # campaigns/models/shipping.py; what an order pays: campaigns/services/shipping.py).
+    shipping_rule = models.CharField(
+        _("shipping cost (ongkir)"),
+        max_length=10,
+        choices=ShippingRule.choices,
+        default=ShippingRule.FREE,
+    )
+    shipping_flat_fee = models.DecimalField(
+        _("flat rate"), **MONEY, default=Decimal(0), validators=[MinValueValidator(0)]
+    )
     logo = models.ImageField(_("logo"), upload_to="shops/", blank=True)
     policy = models.TextField(
         _("shop policy"), blank=True, help_text=_("Cancellation and refund policy buyers see.")
@@ -118,7 +141,10 @@ class Shop(models.Model):
             models.CheckConstraint(
                 condition=models.Q(delay_refund__in=DelayRefund.values),
                 name="shop_delay_refund_known",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(shipping_flat_fee__gte=0), name="shop_flat_rate_not_negative"
+            ),
         ]
 
     def __str__(self):

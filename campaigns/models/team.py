@@ -42,7 +42,7 @@ class Membership(models.Model):
     joined_at = models.DateTimeField(_("joined"), default=timezone.now)
 
     class Meta:
-        # The table the plain many-to-many kept before roles (migration 0011).
+        # The table the plain many-to-many kept before roles (migration 0012).
         db_table = "campaigns_shop_members"
         verbose_name = _("member")
         verbose_name_plural = _("members")

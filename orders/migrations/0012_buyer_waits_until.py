@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0010_timeline_sentences'),
+        ('orders', '0011_order_ongkir'),
     ]
 
     operations = [

@@ -25,7 +25,7 @@ def founders_own_the_rest_manage(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("campaigns", "0010_timeline_sentences"),
+        ("campaigns", "0011_shipping_rates"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

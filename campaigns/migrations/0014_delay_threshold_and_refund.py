@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0012_invitations_and_shop_log'),
+        ('campaigns', '0013_invitations_and_shop_log'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
