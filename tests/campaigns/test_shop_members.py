@@ -349,3 +349,21 @@ def test_one_link_opened_by_ten_accounts_at_once_makes_one_member(shop):
     assert all(isinstance(r, InvitationClosed) for r in results if r not in joined), results
     assert shop.memberships.count() == 2  # the founder and the one
     assert ShopLogEntry.objects.filter(shop=shop).count() == 1
+
+
+def test_ongkir_changes_are_in_the_shop_log_too(seller, shop):
+    # given
+    url = reverse("dashboard:shipping", args=[shop.slug])
+
+    # when the owner sets a flat rate, adds a pickup point and removes it
+    seller.post(url, {"action": "rule", "shipping_rule": "flat", "shipping_flat_fee": "15.000"})
+    seller.post(url, {"action": "pickup", "pickup-name": "Toko", "pickup-details": "Jl. Braga 5"})
+    point = shop.pickup_points.get()
+    seller.post(url, {"action": "pickup-remove", "id": str(point.pk)})
+
+    # then
+    assert log_lines(shop) == [
+        "Ongkir: One flat rate for every order. Flat rate: Rp 15.000.",
+        "Pickup point “Toko” added.",
+        "Pickup point “Toko” removed.",
+    ]
