@@ -147,7 +147,7 @@ class OrderForm(forms.Form):
     )
 
     def __init__(self, data=None, *, campaign: Campaign):
-        super().__init__(data, initial={"idempotency_key": secrets.token_urlsafe(16)})
+        super().__init__(data, initial={"idempotency_key": new_idempotency_key()})
         self.campaign = campaign
         shop = campaign.shop
         pickups = list(shop.pickup_points.all())
@@ -223,4 +223,9 @@ class OrderForm(forms.Form):
         )
 
     def key(self) -> str:
-        return self.cleaned_data["idempotency_key"] or secrets.token_urlsafe(16)
+        return self.cleaned_data["idempotency_key"] or new_idempotency_key()
+
+
+def new_idempotency_key() -> str:
+    """One per page view; the campaign page's cached copy gets its own in every response."""
+    return secrets.token_urlsafe(16)
