@@ -1,12 +1,14 @@
 from django.urls import path
 
+from orders.views import finding, seller, shipping
 from orders.views import public as views
-from orders.views import seller, shipping
 
 app_name = "orders"
 urlpatterns = [
     path("o/<str:token>/", views.order_detail, name="detail"),
     path("o/<str:token>/received/", shipping.order_received, name="received"),
+    # Three segments: never taken for a campaign's /<shop>/<campaign>/.
+    path("<slug:shop_slug>/orders/find/", finding.find_my_orders, name="find"),
 ]
 
 # Under /dashboard/, namespace "dashboard".

@@ -1,27 +1,20 @@
 """The shop owner's payment gateways: connect Midtrans or Xendit with the shop's own keys."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from campaigns.models import Role
 from campaigns.views.access import seller_view
 from payments.exceptions import GatewayRefused
 from payments.forms.gateways import GatewayConnectionForm, providers_offered
 from payments.services.gateways.connections import connect_gateway
 
 
-def _owner_only(request, shop) -> None:
-    # Keys that move money: the owner's to set, not every member's.
-    if request.user.pk != shop.owner_id:
-        raise PermissionDenied
-
-
-@seller_view
+@seller_view(Role.OWNER)  # keys that move money: the owners' to set
 def gateway_list(request, shop):
-    _owner_only(request, shop)
     connections = {c.provider: c for c in shop.gateway_connections.all()}
     rows = [
         (
@@ -35,9 +28,8 @@ def gateway_list(request, shop):
     return render(request, "dashboard/shop/gateways.html", {"shop": shop, "rows": rows})
 
 
-@seller_view
+@seller_view(Role.OWNER)  # keys that move money: the owners' to set
 def gateway_edit(request, shop, provider):
-    _owner_only(request, shop)
     labels = dict(providers_offered())
     if provider not in labels:
         raise Http404

@@ -82,13 +82,19 @@ def test_a_fee_above_ten_percent_is_refused_with_a_message(seller, shop):
     assert not GatewayConnection.objects.exists()
 
 
-def test_members_who_are_not_the_owner_cannot_see_the_keys_page(client, shop):
+def test_a_manager_cannot_see_or_change_the_keys(client, shop):
     from tests.factories import make_user
 
-    member = make_user(username="helper")
-    shop.members.add(member)
-    client.force_login(member)
+    manager = make_user(username="helper")
+    shop.members.add(manager, through_defaults={"role": "manager"})
+    client.force_login(manager)
     assert client.get("/dashboard/rajut/gateways/").status_code == 403
+    response = client.post(
+        "/dashboard/rajut/gateways/midtrans/",
+        {"mode": "sandbox", "secret_key": "k" * 20, "fee_percent": "0", "fee_fixed": "0"},
+    )
+    assert response.status_code == 403
+    assert not GatewayConnection.objects.exists()
 
 
 def test_without_an_encryption_key_in_production_nothing_is_stored(seller, shop, settings):
