@@ -1,12 +1,13 @@
 from django.urls import path
 
 from orders.views import public as views
-from orders.views import seller, shipping
+from orders.views import seller, shipping, waitlist
 
 app_name = "orders"
 urlpatterns = [
     path("o/<str:token>/", views.order_detail, name="detail"),
     path("o/<str:token>/received/", shipping.order_received, name="received"),
+    path("w/<str:token>/", waitlist.waitlist_entry, name="waitlist_entry"),
 ]
 
 # Under /dashboard/, namespace "dashboard".
@@ -28,5 +29,6 @@ dashboard_patterns = [
     ),
     path(f"{campaign}orders/", seller.campaign_orders, name="campaign_orders"),
     path(f"{campaign}recap/", seller.campaign_recap, name="campaign_recap"),
+    path(f"{campaign}waiting-list/", waitlist.campaign_waitlist, name="campaign_waitlist"),
     path(f"{campaign}orders.csv", seller.campaign_export, name="campaign_export"),
 ]

@@ -155,6 +155,7 @@ class ShopSettingsForm(forms.ModelForm):
             "currency",
             "time_zone",
             "unique_codes",
+            "hold_hours",
             "policy",
         ]
         field_classes = {"slug": LowercaseSlugField}
