@@ -86,3 +86,14 @@ class OwnerOnly(ShopRefused):
 
 class OwnerStays(ShopRefused):
     message = _("The owner cannot be removed from the shop.")
+
+
+# --- ongkir (campaigns/services/shipping.py) ----------------------------------------------------
+
+
+class DestinationRefused(Refused):
+    message = _("Choose your city or regency from the list.")
+
+
+class ShippingRefused(Refused):
+    message = _("These shipping settings could not be saved.")

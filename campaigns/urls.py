@@ -6,6 +6,7 @@ from campaigns.views import (
     editor,
     emails,
     history,
+    shipping,
     shop,
     updates,
     vendors,
@@ -33,6 +34,7 @@ dashboard_patterns = [
     path(f"{campaign}poster/", dashboard.poster, name="campaign_poster"),
     path("<slug:shop_slug>/history/", history.shop_history, name="history"),
     path("<slug:shop_slug>/settings/", shop.shop_settings, name="shop_settings"),
+    path("<slug:shop_slug>/shipping/", shipping.shipping_settings, name="shipping"),
     path("<slug:shop_slug>/members/", shop.members, name="members"),
     path("<slug:shop_slug>/emails/", emails.email_list, name="emails"),
     path(

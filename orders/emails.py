@@ -6,6 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign, Email
 from campaigns.services.outbox import queue_email, queue_emails
@@ -32,13 +33,28 @@ def order_context(order: Order) -> dict:
         "link": absolute(order.get_absolute_url()),
         "subtotal": format_money(order.subtotal, order.currency),
         "deposit": format_money(order.deposit_amount, order.currency),
-        "balance": format_money(order.balance_amount, order.currency),
+        "balance": _balance_words(order),
         "deposit_due": shop_time(order.campaign.shop, order.deposit_due_at, order.language),
         # Empty until production finishes and the balance gets its date.
         "balance_due": shop_time(order.campaign.shop, order.balance_due_at, order.language)
         if order.balance_due_at
         else "",
     }
+
+
+def _balance_words(order: Order) -> str:
+    """The balance as the buyer reads it, saying where the ongkir in it stands."""
+    balance = format_money(order.balance_amount, order.currency)
+    with translation.override(order.language):
+        if order.shipping_pending:
+            return _("%(balance)s, plus the ongkir the seller sets") % {"balance": balance}
+        if order.shipping_fee and order.balance_amount:
+            ongkir = format_money(order.shipping_fee, order.currency)
+            return _("%(balance)s, ongkir %(ongkir)s included") % {
+                "balance": balance,
+                "ongkir": ongkir,
+            }
+    return balance
 
 
 def order_placed(order: Order) -> None:

@@ -87,7 +87,13 @@ class Order(models.Model):
     buyer_name = models.CharField(_("name"), max_length=100)
     buyer_phone = models.CharField(_("WhatsApp number"), max_length=20)
     buyer_email = models.EmailField(_("email"))
-    shipping_address = models.TextField(_("shipping address"), max_length=500)
+    shipping_address = models.TextField(_("shipping address"), max_length=500, blank=True)
+    # Where it goes: a city or regency of kernel.regions (code, and its label as the buyer
+    # picked it), or the shop's pickup point as it was described then. Neither where the shop
+    # charges no ongkir and names no pickup point.
+    destination = models.CharField(_("destination"), max_length=4, blank=True)
+    destination_name = models.CharField(_("destination"), max_length=120, blank=True)
+    pickup = models.CharField(_("pickup at"), max_length=300, blank=True)
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
@@ -99,6 +105,10 @@ class Order(models.Model):
     subtotal = models.DecimalField(_("subtotal"), **MONEY)
     deposit_amount = models.DecimalField(_("deposit"), **MONEY)
     balance_amount = models.DecimalField(_("balance"), **MONEY)
+    # Ongkir is paid with the balance: balance = subtotal + ongkir − deposit. Pending while the
+    # shop sets each order's ongkir by hand and has not set this one yet.
+    shipping_fee = models.DecimalField(_("shipping cost (ongkir)"), **MONEY, default=0)
+    shipping_pending = models.BooleanField(_("ongkir still to be set"), default=False)
     deposit_due_at = models.DateTimeField(_("deposit due"))
     balance_due_at = models.DateTimeField(_("balance due"), null=True, blank=True)
     # When the reminder before each deadline went out, so `tick` sends each one once.
@@ -128,12 +138,16 @@ class Order(models.Model):
             ),
             models.CheckConstraint(condition=Q(subtotal__gt=0), name="order_subtotal_positive"),
             models.CheckConstraint(
-                condition=Q(deposit_amount__gte=0, balance_amount__gte=0),
+                condition=Q(deposit_amount__gte=0, balance_amount__gte=0, shipping_fee__gte=0),
                 name="order_amounts_not_negative",
             ),
             models.CheckConstraint(
-                condition=Q(subtotal=F("deposit_amount") + F("balance_amount")),
-                name="order_deposit_plus_balance_is_subtotal",
+                condition=Q(balance_amount=F("subtotal") + F("shipping_fee") - F("deposit_amount")),
+                name="order_deposit_plus_balance_is_total",
+            ),
+            models.CheckConstraint(
+                condition=Q(shipping_pending=False) | Q(shipping_fee=0),
+                name="order_pending_ongkir_is_not_charged",
             ),
             models.CheckConstraint(
                 condition=Q(transfer_code__lte=MAX_TRANSFER_CODE),
@@ -156,6 +170,11 @@ class Order(models.Model):
 
     def get_absolute_url(self):
         return reverse("orders:detail", kwargs={"token": self.token})
+
+    @property
+    def total(self):
+        """What the order costs in all: the goods and the ongkir."""
+        return self.subtotal + self.shipping_fee
 
     @property
     def units(self) -> int:

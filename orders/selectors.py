@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, Min, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Lower, Trim
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -125,6 +125,8 @@ PAYMENT_STATES = {
     "deposit_paid": Q(status__in=Order.DEPOSIT_ONLY, balance_amount__gt=0),
     "paid_in_full": Q(status__in=Order.PAID_IN_FULL)
     | Q(status__in=Order.DEPOSIT_ONLY, balance_amount=0),
+    # Where the shop sets each order's ongkir by hand: those still without one.
+    "ongkir_unset": Q(status__in=Order.ACTIVE, shipping_pending=True),
 }
 
 
@@ -302,6 +304,34 @@ def campaign_recap(campaign: Campaign, *, include_pending: bool = False) -> list
             notes=notes.get(variant.pk, []),
         )
         for variant in campaign.variants.all()
+    ]
+
+
+@dataclass(frozen=True)
+class RecapDestination:
+    place: str  # "Kota Bandung, Jawa Barat", a pickup point, or "" where none was asked
+    pickup: bool
+    orders: int
+    units: int
+
+
+def destination_recap(campaign: Campaign, *, include_pending: bool = False):
+    """Orders and units per destination and pickup point, for the courier: most first."""
+    statuses = Order.ACTIVE if include_pending else Order.COUNTED
+    rows = (
+        Order.objects.filter(campaign=campaign, status__in=statuses)
+        .values("destination_name", "pickup")
+        .annotate(orders=Count("pk", distinct=True), units=Sum("lines__quantity"))
+        .order_by("-units", "destination_name", "pickup")
+    )
+    return [
+        RecapDestination(
+            place=row["pickup"] or row["destination_name"],
+            pickup=bool(row["pickup"]),
+            orders=row["orders"],
+            units=row["units"] or 0,
+        )
+        for row in rows
     ]
 
 

@@ -2,12 +2,14 @@
 
 The dashboard reads these few rows instead of summing every order, so its pages cost the same at
 100,000 orders as at 1,000 (bench/big.py). They change only here, in the transaction that places
-(orders/services/placing.py) or moves (orders/services/transitions.py) an order, by an UPDATE per
+(orders/services/placing.py), moves (orders/services/transitions.py) or re-prices (its ongkir) an
+order, by an UPDATE per
 row that adds the difference: two orders at once each add their own, and no row is read first.
 `recount` rebuilds them from the orders (bulk loads, the migration); `check_integrity` compares the
 two."""
 
 from collections import Counter
+from copy import copy
 from datetime import UTC
 from decimal import Decimal
 
@@ -42,6 +44,19 @@ def order_moved(order: Order, old: str, new: str) -> None:
     )
     for variant_id, quantity in sorted(units.items()):
         _add(VariantTally, {"variant_id": variant_id}, {"confirmed_units": confirmed * quantity})
+
+
+def amounts_changed(order: Order, *, deposit: Decimal, balance: Decimal) -> None:
+    """`order`'s deposit and balance were `deposit` and `balance` until now (its ongkir changed,
+    payments/services/shipping_fees.py); its status has not moved."""
+    old = copy(order)
+    old.deposit_amount, old.balance_amount = deposit, balance
+    before, after = _weights(old, order.status, 0), _weights(order, order.status, 0)
+    _add(
+        CampaignTally,
+        {"campaign_id": order.campaign_id},
+        {name: after[name] - before[name] for name in after},
+    )
 
 
 def _weights(order: Order, status: str, units: int) -> dict:

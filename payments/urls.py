@@ -8,6 +8,7 @@ from payments.views import (
     recorded,
     refunds,
     review,
+    shipping_fees,
     statement_lines,
     statements,
 )
@@ -51,6 +52,11 @@ dashboard_patterns += [
         "<slug:shop_slug>/orders/<str:code>/payments/record/",
         recorded.order_payment_record,
         name="order_payment_record",
+    ),
+    path(
+        "<slug:shop_slug>/orders/<str:code>/ongkir/",
+        shipping_fees.order_shipping_fee,
+        name="order_shipping_fee",
     ),
     path(statements_at, statements.statement_list, name="statements"),
     path(f"{statements_at}upload/", statements.statement_upload, name="statement_upload"),

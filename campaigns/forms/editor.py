@@ -176,8 +176,9 @@ class VariantForm(forms.ModelForm):
 
     class Meta:
         model = Variant
-        fields = ["name", "price", "capacity"]
-        widgets = {"capacity": whole_number()}
+        fields = ["name", "price", "capacity", "weight_grams"]
+        widgets = {"capacity": whole_number(), "weight_grams": whole_number()}
+        help_texts = {"weight_grams": _("Packed, for ongkir by weight.")}
 
     def __init__(self, *args, currency: str, **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -185,6 +186,9 @@ class VariantForm(forms.ModelForm):
         self.currency = currency
         self.fields["price"].set_currency(currency)
         at_least_one(self, "capacity")
+        if self.instance.pk is None:
+            # An untouched new row stays unchanged (and unsaved) with its weight left empty.
+            self.initial["weight_grams"] = None
 
     def clean_price(self):
         price = self.cleaned_data.get("price")
@@ -274,6 +278,7 @@ class BaseVariantFormSet(forms.BaseInlineFormSet):
                     name=form.cleaned_data["name"],
                     price=form.cleaned_data["price"],
                     capacity=form.cleaned_data.get("capacity"),
+                    weight_grams=form.cleaned_data.get("weight_grams") or 0,
                     id=pk,
                 )
             )

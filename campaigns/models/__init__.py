@@ -10,9 +10,11 @@ from campaigns.models.campaigns import (
     capacity_below_reserved,
 )
 from campaigns.models.outbox import Email
+from campaigns.models.shipping import PickupPoint, ShippingZone
 from campaigns.models.shops import (
     RESERVED_SLUGS,
     SellerSettings,
+    ShippingRule,
     Shop,
     validate_phone,
     validate_shop_slug,
@@ -29,7 +31,10 @@ __all__ = [
     "CampaignImage",
     "CounterGuard",
     "Email",
+    "PickupPoint",
     "SellerSettings",
+    "ShippingRule",
+    "ShippingZone",
     "Shop",
     "TimelineEvent",
     "Variant",

@@ -330,6 +330,8 @@ class Variant(CounterGuard):
     held = models.PositiveIntegerField(
         _("units held for the waiting list"), default=0, db_default=0, editable=False
     )
+    # For ongkir by weight: each unit's packed weight.
+    weight_grams = models.PositiveIntegerField(_("weight (grams)"), default=0, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:

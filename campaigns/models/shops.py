@@ -1,5 +1,7 @@
 """A seller's storefront and the seller's own settings."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -8,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kernel.money import MONEY
 from kernel.phones import to_e164
 
 # The shop slug is the first part of public URLs, so it may not shadow the app's own paths.
@@ -53,6 +56,13 @@ class SellerSettings(models.Model):
         return f"{self.user}: {self.language}"
 
 
+class ShippingRule(models.TextChoices):
+    FREE = "free", _("Free shipping (in the price)")
+    FLAT = "flat", _("One flat rate for every order")
+    ZONES = "zones", _("Rates by destination (and weight)")
+    LATER = "later", _("Set for each order before the balance")
+
+
 class Shop(models.Model):
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(
@@ -80,6 +90,17 @@ class Shop(models.Model):
             "change."
         ),
     )
+    # Ongkir: the rule, and the rate when it is one flat rate (zones and pickup points:
+    # campaigns/models/shipping.py; what an order pays: campaigns/services/shipping.py).
+    shipping_rule = models.CharField(
+        _("shipping cost (ongkir)"),
+        max_length=10,
+        choices=ShippingRule.choices,
+        default=ShippingRule.FREE,
+    )
+    shipping_flat_fee = models.DecimalField(
+        _("flat rate"), **MONEY, default=Decimal(0), validators=[MinValueValidator(0)]
+    )
     hold_hours = models.PositiveSmallIntegerField(
         _("waiting-list hold (hours)"),
         default=12,
@@ -101,9 +122,12 @@ class Shop(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
+                condition=Q(shipping_flat_fee__gte=0), name="shop_flat_rate_not_negative"
+            ),
+            models.CheckConstraint(
                 condition=Q(hold_hours__gte=1, hold_hours__lte=168),
                 name="shop_hold_hours_within_a_week",
-            )
+            ),
         ]
 
     def __str__(self):

@@ -71,6 +71,7 @@ class VariantSpec:
     name: str
     price: Decimal
     capacity: int | None = None
+    weight_grams: int = 0
     id: int | None = None
     delete: bool = False
 
@@ -104,6 +105,7 @@ def create_campaign(
                         name=spec.name,
                         price=spec.price,
                         capacity=spec.capacity,
+                        weight_grams=spec.weight_grams,
                         position=position,
                     )
                 )
@@ -267,6 +269,7 @@ def _save_variants(
         variant.name = spec.name.strip()
         variant.price = spec.price
         variant.capacity = spec.capacity
+        variant.weight_grams = spec.weight_grams
         variant.position = position
         _validate_and_save(variant)
 
@@ -283,7 +286,7 @@ def _validate_and_save(variant: Variant) -> None:
         variant.save()
     else:
         # Never `reserved`: the order code owns it.
-        variant.save(update_fields=["name", "price", "capacity", "position"])
+        variant.save(update_fields=["name", "price", "capacity", "weight_grams", "position"])
 
 
 def _integrity_refusal() -> CampaignRuleBroken:
@@ -324,6 +327,7 @@ def duplicate_campaign(
                 name=variant.name,
                 price=variant.price,
                 capacity=variant.capacity,
+                weight_grams=variant.weight_grams,
                 position=variant.position,
             )
             for variant in source.variants.all()

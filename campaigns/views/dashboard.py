@@ -79,6 +79,10 @@ def render_overview(
         "per_variant": orders.units_per_variant(campaign),
         "production": production,
         "go": _go_figures(campaign) if production.can_start else None,
+        # Production cannot finish until each of these has its ongkir.
+        "ongkir_unset": campaign.orders.filter(orders.PAYMENT_STATES["ongkir_unset"]).count()
+        if production.can_finish
+        else 0,
         "extend_form": ExtendWindowForm.suggested(closes_at=campaign.closes_at, now=now),
         "bars": daily_bars(orders.orders_per_day(campaign, tz), first, max(first, last)),
         "chart": {"width": WIDTH, "height": HEIGHT},

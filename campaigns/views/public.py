@@ -69,7 +69,8 @@ def campaign_detail(request, shop_slug, campaign_slug):
                     idempotency_key=form.key(),
                 )
             except OrderRefused as refusal:
-                form.add_error(None, refusal.message)
+                field = refusal.field if refusal.field in form.fields else None
+                form.add_error(field, refusal.message)
                 status = refusal.http_status
             else:
                 # An own fragment, or the browser carries the form's #order onto the link

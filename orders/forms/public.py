@@ -8,6 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
+from campaigns.services import shipping
+from kernel import regions
 from kernel.phones import to_e164
 from orders.services.placing import MAX_NOTE_LENGTH, Buyer, LineRequest
 
@@ -121,9 +123,21 @@ class OrderForm(forms.Form):
     buyer_email = forms.EmailField(
         label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
+    # Only where the shop names pickup points: "ship" or a pickup point's id.
+    delivery = forms.ChoiceField(label=_("Delivery"), widget=forms.RadioSelect, initial="ship")
+    # Only where the shop charges ongkir: picked from the page's list of cities (a datalist, so
+    # a phone's keyboard searches it), checked against it here.
+    destination = forms.CharField(
+        label=_("City or regency"),
+        max_length=120,
+        required=False,
+        help_text=_("Start typing, then pick it from the list."),
+        widget=forms.TextInput(attrs={"list": "destinations", "autocomplete": "off"}),
+    )
     shipping_address = forms.CharField(
         label=_("Shipping address"),
         max_length=500,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
     )
     # Made once per page view: a double tap or a resubmit sends the same key, and gets the
@@ -138,6 +152,22 @@ class OrderForm(forms.Form):
         initial = {"idempotency_key": secrets.token_urlsafe(16), **(buyer or {})}
         super().__init__(data, initial=initial)
         self.campaign = campaign
+        shop = campaign.shop
+        pickups = list(shop.pickup_points.all())
+        if pickups:
+            self.fields["delivery"].choices = [("ship", _("Ship it to me"))] + [
+                (
+                    str(point.pk),
+                    _("Pick it up at %(place)s (%(details)s)")
+                    % {"place": point.name, "details": point.details},
+                )
+                for point in pickups
+            ]
+        else:
+            del self.fields["delivery"]
+        self.destinations = shipping.destinations(shop) if shipping.asks_destination(shop) else []
+        if not self.destinations:
+            del self.fields["destination"]
         variants = list(campaign.variants.all()) if variants is None else variants
         self.lines = LineFormSet(
             data,
@@ -151,6 +181,23 @@ class OrderForm(forms.Form):
 
     def clean_buyer_phone(self):
         return to_e164(self.cleaned_data["buyer_phone"])
+
+    def clean_destination(self):
+        text = self.cleaned_data["destination"]
+        city = regions.city_by_label(text) if text else None
+        if text and city not in self.destinations:
+            raise forms.ValidationError(_("Choose your city or regency from the list."))
+        return city
+
+    def clean(self):
+        data = super().clean()
+        if data.get("delivery", "ship") == "ship":
+            if "shipping_address" in data and not data["shipping_address"].strip():
+                self.add_error("shipping_address", _("Give the address to ship to."))
+            # Left empty (a name not on the list is refused by clean_destination).
+            if "destination" in data and data["destination"] is None:
+                self.add_error("destination", _("Choose your city or regency from the list."))
+        return data
 
     def is_valid(self):
         return all([super().is_valid(), self.lines.is_valid()])
@@ -175,6 +222,8 @@ class OrderForm(forms.Form):
             email=data["buyer_email"],
             address=data["shipping_address"].strip(),
             language=language,
+            destination=data["destination"].code if data.get("destination") else "",
+            pickup_point=None if data.get("delivery", "ship") == "ship" else int(data["delivery"]),
         )
 
     def key(self) -> str:

@@ -11,6 +11,7 @@ PAYMENT_LABELS = {
     "unpaid": _("Deposit not paid"),
     "deposit_paid": _("Deposit paid"),
     "paid_in_full": _("Paid in full"),
+    "ongkir_unset": _("Ongkir still to set"),
 }
 
 

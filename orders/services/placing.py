@@ -10,7 +10,10 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from campaigns.exceptions import DestinationRefused
 from campaigns.models import Campaign
+from campaigns.services import shipping
+from kernel import regions
 from kernel.money import split_deposit
 from kernel.sentences import say
 from orders import emails, tally
@@ -46,6 +49,8 @@ class Buyer:
     email: str
     address: str
     language: str = "en"
+    destination: str = ""  # a city's code (kernel.regions), where the shop asks for one
+    pickup_point: int | None = None  # or the shop's pickup point they collect it at
 
 
 def place_order(
@@ -99,6 +104,13 @@ def place_order(
         rule=campaign.deposit_rule,
         value=campaign.deposit_value,
     )
+    grams = sum(variants[line.variant_id].weight_grams * line.quantity for line in lines)
+    delivery = _delivery(campaign.shop, buyer, grams)
+    # Ongkir is paid with the balance; a full payment up front includes it when it is known.
+    if campaign.deposit_rule == Campaign.DepositRule.FULL:
+        deposit += delivery["shipping_fee"]
+    else:
+        balance += delivery["shipping_fee"]
     units_by_variant = Counter()
     for line in lines:
         units_by_variant[line.variant_id] += line.quantity
@@ -129,6 +141,7 @@ def place_order(
                 subtotal=subtotal,
                 deposit_amount=deposit,
                 balance_amount=balance,
+                **delivery,
                 deposit_due_at=now + campaign.deposit_window,
                 created_at=now,
             )
@@ -270,6 +283,31 @@ def _order_for_key(campaign: Campaign, key: str, buyer: Buyer) -> Order | None:
     if order is not None and order.buyer_phone != buyer.phone:
         raise FormAlreadyUsed()
     return order
+
+
+def _delivery(shop, buyer: Buyer, grams: int) -> dict:
+    """Where the order goes and its ongkir, as Order fields (campaigns/services/shipping.py)."""
+    pickup = None
+    if buyer.pickup_point is not None:
+        pickup = shop.pickup_points.filter(pk=buyer.pickup_point).first()
+        if pickup is None:
+            raise InvalidLines(_("Choose a pickup point from the list."), field="delivery")
+    elif not buyer.address.strip():
+        raise InvalidLines(_("Give the address to ship to."), field="shipping_address")
+    destination = regions.region(buyer.destination) if pickup is None else None
+    if buyer.destination and pickup is None and destination is None:
+        raise InvalidLines(DestinationRefused.message, field="destination")
+    try:
+        fee = shipping.quote(shop, destination=destination, pickup=pickup, grams=grams)
+    except DestinationRefused as refusal:
+        raise InvalidLines(refusal.message, field="destination") from None
+    return {
+        "destination": destination.code if destination else "",
+        "destination_name": destination.label if destination else "",
+        "pickup": f"{pickup.name}: {pickup.details}" if pickup else "",
+        "shipping_fee": fee or 0,
+        "shipping_pending": fee is None,
+    }
 
 
 def _check_open(campaign: Campaign, now: datetime) -> None:

@@ -25,7 +25,9 @@ from orders.views import exports
 from payments.exceptions import PaymentRefused
 from payments.forms.recorded import RecordPaymentForm
 from payments.forms.refunds import RefundForm
+from payments.forms.shipping_fees import ShippingFeeForm
 from payments.selectors import order_payments
+from payments.services import shipping_fees
 from payments.services.cancellations import cancel_order
 
 ORDERS_PER_PAGE = 25
@@ -78,6 +80,7 @@ def _render_detail(
     cancel_form=None,
     ship_form=None,
     record_form=None,
+    ongkir_form=None,
     status=200,
 ):
     money = order_payments(order)
@@ -104,6 +107,16 @@ def _render_detail(
         "ship_form": ship_form or ShipOrderForm(),
         "emails": order_emails(shop, order.code),
         # Money that arrived without a proof: only while the order waits for some.
+        # Ongkir, paid with the balance, can change until the balance is settled.
+        "ongkir_form": ongkir_form
+        or (
+            ShippingFeeForm(
+                currency=order.currency,
+                initial={"fee": None if order.shipping_pending else order.shipping_fee},
+            )
+            if order.status in shipping_fees.OPEN
+            else None
+        ),
         "record_form": record_form
         or (
             RecordPaymentForm(currency=order.currency, initial={"received_on": localdate()})
@@ -178,6 +191,7 @@ def campaign_recap(request, shop, campaign_id):
         "shop": shop,
         "campaign": campaign,
         "recap": recap,
+        "destinations": selectors.destination_recap(campaign, include_pending=include_pending),
         "total_units": sum(group.units for group in recap),
         "include_pending": include_pending,
     }

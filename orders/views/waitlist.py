@@ -95,7 +95,7 @@ def _order(request, entry, form):
             offer=entry,
         )
     except (OrderRefused, WaitlistRefused) as refusal:
-        form.add_error(None, refusal.message)
+        form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
         return refusal.http_status, None
     return 200, order
 

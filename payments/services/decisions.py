@@ -158,7 +158,9 @@ def join_production(
             return order
         current.campaign = campaign
         _join(current, actor=actor)
-        if campaign.status == Campaign.Status.READY:
+        # An order whose ongkir is still to set goes on when the seller sets it
+        # (payments/services/shipping_fees.py): its balance is not known before.
+        if campaign.status == Campaign.Status.READY and not current.shipping_pending:
             _finish(
                 current,
                 owed=_balance_owed(current),
@@ -184,7 +186,8 @@ def finish_production(
     """Production is done: the campaign collects balances, and each order in production is
     either paid or owes its balance.
 
-    Rules: the campaign is in production. What each order still owes is read from the ledger
+    Rules: the campaign is in production, and no order in production has its ongkir still to
+    set (it is paid with the balance). What each order still owes is read from the ledger
     under the campaign's and the orders' row locks, so a payment verified at the same moment is
     either counted here or waits until the decision is made. Orders that owe nothing (full-payment
     campaigns, balances paid early) become paid; the others await their balance, due
@@ -198,6 +201,15 @@ def finish_production(
                 raise DecisionRefused(_("Production has already finished."))
             raise DecisionRefused(_("Production has not started for this campaign."))
         orders = _lock_orders(locked, Order.Status.IN_PRODUCTION)
+        if unset := sum(order.shipping_pending for order in orders):
+            raise DecisionRefused(
+                ngettext(
+                    "Set the ongkir of %(count)d order first: it is paid with the balance.",
+                    "Set the ongkir of %(count)d orders first: it is paid with the balance.",
+                    unset,
+                )
+                % {"count": unset}
+            )
         owed = {order.pk: _balance_owed(order) for order in orders}
         due_at = _balance_due_at(locked, now)
         owing = [order for order in orders if owed[order.pk] > 0]
@@ -213,6 +225,14 @@ def finish_production(
             _finish(order, owed=owed[order.pk], due_at=due_at, actor=actor)
     campaign.status = locked.status
     return locked
+
+
+def finish_order(order: Order, *, actor, now: datetime | None = None) -> None:
+    """`_finish` for one order of a campaign whose production has finished, the order locked."""
+    now = now or timezone.now()
+    _finish(
+        order, owed=_balance_owed(order), due_at=_balance_due_at(order.campaign, now), actor=actor
+    )
 
 
 def _finish(order: Order, *, owed: Decimal, due_at: datetime, actor) -> None:

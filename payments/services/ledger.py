@@ -88,9 +88,10 @@ def _one(order: Order, expression: Expression) -> Decimal:
 def target(order: Order, kind: str) -> Decimal:
     """What `paid` must reach for a payment of `kind` to complete its step.
 
-    The balance completes the whole order, so it counts everything paid, deposit included.
+    The balance completes the whole order, so it counts everything paid, deposit included, and
+    carries the ongkir.
     """
-    return order.deposit_amount if kind == Payment.Kind.DEPOSIT else order.subtotal
+    return order.deposit_amount if kind == Payment.Kind.DEPOSIT else order.total
 
 
 def still_owed(order: Order, kind: str, *, paid: Decimal) -> Decimal:

@@ -20,7 +20,7 @@ from django.utils import dateformat, timezone
 from PIL import Image, ImageDraw
 from playwright.sync_api import Page, expect
 
-from campaigns.models import Campaign
+from campaigns.models import Campaign, ShippingZone
 from orders.models import Order
 from payments.models import Payment, PaymentAccount
 from tests.e2e.conftest import CHROMIUM, assert_no_horizontal_scroll
@@ -38,7 +38,10 @@ TITLE = "Batik tote bag"
 VARIANT, PRICE, QUANTITY = "Indigo", 125_000, 2
 SUBTOTAL = PRICE * QUANTITY
 DEPOSIT = SUBTOTAL * 50 // 100
-BALANCE = SUBTOTAL - DEPOSIT
+# Ongkir by destination: Java at Rp 10.000 + Rp 4.000 a kilogram started; two 500 g totes.
+ONGKIR = 10_000 + 4_000
+DESTINATION = "Kota Yogyakarta, DI Yogyakarta"
+BALANCE = SUBTOTAL - DEPOSIT + ONGKIR  # ongkir is paid with the balance
 BUYER, BUYER_EMAIL = "Dewi Anggraini", "dewi@example.com"
 BANK = "Mandiri"
 ACCOUNT = ("BCA", "8830 123 456", "Laras Wulandari")  # provider, number, holder
@@ -161,7 +164,12 @@ def test_one_order_from_placing_it_to_receiving_it(
         min_quantity=1,
         deposit_rule=Campaign.DepositRule.PERCENT,
         deposit_value=50,
-        variants=[{"name": VARIANT, "price": str(PRICE)}],
+        variants=[{"name": VARIANT, "price": str(PRICE), "weight_grams": 500}],
+    )
+    shop.shipping_rule = "zones"
+    shop.save()
+    ShippingZone.objects.create(
+        shop=shop, name="Java", regions=["31", "32", "33", "34", "35"], fee=10_000, fee_per_kg=4_000
     )
     PaymentAccount.objects.create(
         shop=shop, provider=ACCOUNT[0], number=ACCOUNT[1], holder=ACCOUNT[2]
@@ -174,6 +182,7 @@ def test_one_order_from_placing_it_to_receiving_it(
     page.get_by_label("Your name").fill(BUYER)
     page.get_by_label("WhatsApp number").fill("0813-2222-4455")
     page.get_by_label("Email").fill(BUYER_EMAIL)
+    page.get_by_label("City or regency").fill(DESTINATION)
     page.get_by_label("Shipping address").fill("Jl. Melati 8\nYogyakarta 55221")
     page.get_by_role("button", name="Place order").click()
 
@@ -185,6 +194,7 @@ def test_one_order_from_placing_it_to_receiving_it(
         DEPOSIT,
         BALANCE,
     )
+    assert (order.destination_name, order.shipping_fee) == (DESTINATION, ONGKIR)
     expect_buyer_page(
         page,
         "Waiting for deposit",
@@ -192,6 +202,8 @@ def test_one_order_from_placing_it_to_receiving_it(
     )
     amounts = page.get_by_role("region", name="Your order").locator("dl.amounts")
     expect(amounts).to_contain_text(f"Down payment (DP){rupiah(DEPOSIT)}")
+    expect(amounts).to_contain_text(f"Destination{DESTINATION}")
+    expect(amounts).to_contain_text(f"Ongkir{rupiah(ONGKIR)}")
     expect(amounts).to_contain_text(f"Balance, due after production{rupiah(BALANCE)}")
     pay = page.get_by_role("region", name="Pay your down payment")
     account = pay.locator("ul.accounts > li")

@@ -184,12 +184,15 @@ HEADER = [
     "WhatsApp",
     "Email",
     "Shipping address",
+    "Destination",
+    "Pickup at",
     "Variant",
     "Unit price",
     "Quantity",
     "Line total",
     "Customisation",
     "Order subtotal",
+    "Ongkir",
     "Deposit",
     "Balance",
 ]
@@ -229,18 +232,21 @@ def test_export_streams_one_row_per_order_line_as_excel_reads_it(seller, merch):
         "+6281398765432",
         "sinta@example.com",
         "Jl. Melati 5, Bandung",
+        "",
+        "",
         "Green",
         "150000",
         "2",
         "300000",
         "Green, “SARI”",
         "465000",
+        "0",
         "232500",
         "232500",
     ]
-    assert rows[2][:1] + rows[2][7:12] == [sinta.code, "Navy", "165000", "1", "165000", ""]
+    assert rows[2][:1] + rows[2][9:14] == [sinta.code, "Navy", "165000", "1", "165000", ""]
     assert rows[3][:4] == [budi.code, rows[3][1], "Waiting for deposit", "Budi"]
-    assert rows[3][11] == "BUDI"
+    assert rows[3][13] == "BUDI"
 
 
 def test_export_times_are_on_the_shops_clock(seller, shop, merch):
@@ -272,7 +278,7 @@ def test_export_writes_a_formula_typed_by_a_buyer_as_text(seller, merch):
     row = csv_rows(seller.get(export_url(merch)))[1]
     # then those cells start with a quote, the phone number stays a number
     assert row[3] == "'@Budi"
-    assert row[11] == '\'=HYPERLINK("http://evil")'
+    assert row[13] == '\'=HYPERLINK("http://evil")'
     assert row[4].startswith("+62")
 
 

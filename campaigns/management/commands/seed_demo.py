@@ -21,10 +21,11 @@ from django.db import transaction
 from django.utils import timezone, translation
 from PIL import Image, ImageDraw, ImageFont
 
-from campaigns.models import Campaign, Shop
+from campaigns.models import Campaign, PickupPoint, ShippingRule, ShippingZone, Shop
 from campaigns.services.photos import add_campaign_image
 from campaigns.services.vendors import add_quote, choose_quote, save_vendor
 from kernel.phones import to_e164
+from kernel.regions import provinces
 from orders.services.fulfilment import complete_order, mark_shipped
 from orders.services.placing import Buyer, LineRequest, place_order
 from payments.models import PaymentAccount
@@ -42,15 +43,19 @@ SHOP_SLUG = "demo"
 LANGUAGE = "id"
 SELLER = ("demo", "demo-openpo-2026")
 STAFF = ("admin", "admin-openpo-2026")
+# The provinces of Java (kernel.regions), one ongkir zone of the demo shop.
+JAVA = ["31", "32", "33", "34", "35", "36"]
+DEMO_WEIGHT = 350  # grams, packed
+
 BUYERS = [
-    ("Ayu Lestari", "0812-1111-2001", "Jl. Kenanga 12, Bandung"),
-    ("Budi Santoso", "0813 2222 3002", "Jl. Melati 4, Surabaya"),
-    ("Citra Dewi", "+62 815-3333-4003", "Jl. Anggrek 9, Yogyakarta"),
-    ("Dimas Pratama", "6281744445004", "Jl. Mawar 21, Jakarta Selatan"),
-    ("Eka Putri", "0818 5555 6005", "Jl. Flamboyan 3, Medan"),
-    ("Fajar Nugroho", "0819-6666-7006", "Jl. Cempaka 17, Semarang"),
-    ("Gita Maharani", "0821 7777 8007", "Jl. Dahlia 8, Makassar"),
-    ("Hendra Wijaya", "0822-8888-9008", "Jl. Teratai 30, Denpasar"),
+    ("Ayu Lestari", "0812-1111-2001", "Jl. Kenanga 12, Bandung", "3273"),
+    ("Budi Santoso", "0813 2222 3002", "Jl. Melati 4, Surabaya", "3578"),
+    ("Citra Dewi", "+62 815-3333-4003", "Jl. Anggrek 9, Yogyakarta", "3471"),
+    ("Dimas Pratama", "6281744445004", "Jl. Mawar 21, Jakarta Selatan", "3171"),
+    ("Eka Putri", "0818 5555 6005", "Jl. Flamboyan 3, Medan", "1275"),
+    ("Fajar Nugroho", "0819-6666-7006", "Jl. Cempaka 17, Semarang", "3374"),
+    ("Gita Maharani", "0821 7777 8007", "Jl. Dahlia 8, Makassar", "7371"),
+    ("Hendra Wijaya", "0822-8888-9008", "Jl. Teratai 30, Denpasar", "5171"),
 ]
 
 
@@ -79,10 +84,25 @@ class Command(BaseCommand):
             owner=seller,
             whatsapp="+6281234567890",
             contact_email="halo@rajutnusantara.test",
+            shipping_rule=ShippingRule.ZONES,
             policy="DP tidak bisa dikembalikan setelah produksi dimulai. Kalau kuota minimum PO "
             "tidak tercapai, semua pembayaran dikembalikan penuh dalam 3 hari kerja.",
         )
         shop.members.add(seller)
+        # Ongkir by destination and weight, as most Indonesian POs charge it, and a pickup.
+        ShippingZone.objects.create(
+            shop=shop, name="Jawa", regions=JAVA, fee=Decimal(12000), fee_per_kg=Decimal(4000)
+        )
+        ShippingZone.objects.create(
+            shop=shop,
+            name="Luar Jawa",
+            regions=[p.code for p in provinces() if p.code not in JAVA],
+            fee=Decimal(25000),
+            fee_per_kg=Decimal(9000),
+        )
+        PickupPoint.objects.create(
+            shop=shop, name="Workshop Rajut", details="Jl. Braga 5, Bandung · Sabtu 10.00–14.00"
+        )
         PaymentAccount.objects.create(
             shop=shop, provider="BCA", number="1234567890", holder="Rajut Nusantara"
         )
@@ -351,7 +371,11 @@ class Command(BaseCommand):
         campaign = Campaign.objects.create(shop=shop, status=Campaign.Status.PUBLISHED, **fields)
         for position, (name, price, capacity) in enumerate(variants):
             campaign.variants.create(
-                name=name, price=Decimal(price), capacity=capacity, position=position
+                name=name,
+                price=Decimal(price),
+                capacity=capacity,
+                position=position,
+                weight_grams=DEMO_WEIGHT,
             )
         for colour in colours:
             add_campaign_image(
@@ -365,14 +389,16 @@ class Command(BaseCommand):
         waiting for review."""
         seller = campaign.shop.owner
         variants = list(campaign.variants.all())
-        for i, (name, phone, address) in enumerate(BUYERS[: buyers or len(BUYERS)]):
+        for i, (name, phone, address, city) in enumerate(BUYERS[: buyers or len(BUYERS)]):
             variant = variants[i % len(variants)]
             placed = placed_at + timedelta(hours=i * 2)
             with happening_at(placed):
                 order = place_order(
                     campaign=campaign,
                     lines=[LineRequest(variant.pk, 1 + i % 3, notes[i % len(notes)])],
-                    buyer=Buyer(name, to_e164(phone), f"buyer{i}@example.com", address, LANGUAGE),
+                    buyer=Buyer(
+                        name, to_e164(phone), f"buyer{i}@example.com", address, LANGUAGE, city
+                    ),
                     idempotency_key=f"demo-{campaign.slug}-{i}",
                     now=placed,
                 )

@@ -35,6 +35,7 @@ from orders.models import (
 from orders.services.transfer_codes import WAITING
 from payments.models import Payment, Refund, StatementLine
 from payments.services.ledger import paid_sql
+from payments.services.ledger import target as ledger_target
 
 ZERO = Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
 
@@ -117,8 +118,16 @@ def breaches():
             f"order {order.code}: subtotal {order.subtotal} "
             f"but its lines add up to {order.lines_total}"
         )
-    for order in Order.objects.exclude(subtotal=F("deposit_amount") + F("balance_amount")):
-        yield f"order {order.code}: deposit + balance is not the subtotal"
+    for order in Order.objects.exclude(
+        balance_amount=F("subtotal") + F("shipping_fee") - F("deposit_amount")
+    ):
+        yield f"order {order.code}: deposit + balance is not the subtotal + ongkir"
+    for order in Order.objects.filter(shipping_pending=True, shipping_fee__gt=0):
+        yield f"order {order.code}: ongkir {order.shipping_fee} charged while still to be set"
+    for order in Order.objects.filter(
+        shipping_pending=True, status__in=(Order.Status.AWAITING_BALANCE, *Order.PAID_IN_FULL)
+    ):
+        yield f"order {order.code}: its balance fell due before its ongkir was set"
     for order in Order.objects.annotate(
         received=money_sum(Payment, "amount_received", status=Payment.Status.VERIFIED),
         refunded=money_sum(Refund, "amount"),
@@ -201,7 +210,7 @@ def money_in_breaches():
         )
     for claim in live.filter(order__status__in=WAITING).annotate(paid=paid_sql("order_id")):
         order = claim.order
-        target = order.deposit_amount if claim.kind == "deposit" else order.subtotal
+        target = ledger_target(order, claim.kind)
         # (An order that owes nothing more is moved on by whoever credited it last.)
         if 0 < target - claim.paid != claim.amount - claim.code:
             yield (

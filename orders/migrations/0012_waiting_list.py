@@ -9,8 +9,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0011_waiting_list_holds'),
-        ('orders', '0010_timeline_sentences'),
+        ('campaigns', '0012_waiting_list_holds'),
+        ('orders', '0011_order_ongkir'),
     ]
 
     operations = [

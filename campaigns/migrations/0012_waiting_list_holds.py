@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0010_timeline_sentences'),
+        ('campaigns', '0011_shipping_rates'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
