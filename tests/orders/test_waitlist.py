@@ -434,3 +434,38 @@ def test_a_hold_past_its_time_is_not_topped_up(sold_out):
     cancel_order(order=sold_out.second_order, actor=None, reason="x")
     assert fresh(dewi).held == 1
     assert (fresh(ani).status, fresh(ani).held) == (E.OFFERED, 1)
+
+
+def test_a_variant_with_units_held_for_the_list_cannot_be_removed(shop):
+    # given a PO sold out on Green, and Ani holding a Navy tote after a capacity raise
+    campaign = make_campaign(
+        shop,
+        capacity=1,
+        min_quantity=1,
+        variants=[{"name": "Green", "price": "150000"}, {"name": "Navy", "price": "150000"}],
+    )
+    make_order(campaign, variant=campaign.variants.get(name="Green"))
+    navy = campaign.variants.get(name="Navy")
+    ani = join(fresh(campaign), 1, variant=navy)
+    from campaigns.exceptions import CampaignRuleBroken
+    from campaigns.services.campaigns import TERM_FIELDS, VariantSpec
+
+    def edit(capacity, delete_navy=False):
+        campaign.refresh_from_db()
+        update_campaign_terms(
+            campaign=campaign,
+            terms={name: getattr(campaign, name) for name in TERM_FIELDS} | {"capacity": capacity},
+            variants=[
+                VariantSpec(id=v.pk, name=v.name, price=v.price, delete=delete_navy and v == navy)
+                for v in campaign.variants.all()
+            ],
+            actor=shop.owner,
+        )
+
+    edit(2)
+    assert fresh(ani).held == 1
+    # when the seller removes Navy, it is refused and nothing changes
+    with pytest.raises(CampaignRuleBroken, match="held for buyers on the waiting list"):
+        edit(2, delete_navy=True)
+    assert Variant.objects.filter(pk=navy.pk).exists()
+    assert fresh(ani).held == 1 and fresh(campaign).held == 1
