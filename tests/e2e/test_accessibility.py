@@ -29,7 +29,7 @@ from orders.services.waitlist import join_waitlist
 from payments.models import Payment, PaymentAccount, Refund, StatementImport, StatementLine
 from payments.services.cancellations import cancel_order
 from tests.e2e.conftest import CHROMIUM
-from tests.factories import make_campaign, make_order, make_shop
+from tests.factories import make_buyer, make_campaign, make_order, make_shop
 from tests.support import dashboard_routes, params, url_for
 
 pytestmark = [
@@ -298,7 +298,8 @@ def test_every_page_passes_axe_fits_a_small_phone_shows_keyboard_focus_and_is_va
     # A sold-out PO with its waiting list: the join form (blank, refused), a buyer's place in
     # line and a buyer's hold with its order form, and the seller's list.
     sold_out = make_campaign(shop, slug="sold-out-tote", capacity=1, min_quantity=1)
-    first = make_order(sold_out)
+    # Collected at the demo shop's pickup point: no city to pick for ongkir.
+    first = make_order(sold_out, buyer=make_buyer(pickup_point=shop.pickup_points.first().pk))
     waiting = [
         join_waitlist(
             campaign=sold_out,

@@ -80,6 +80,7 @@ def test_buyer_orders_two_variants_and_sees_what_to_pay(page: Page, demo_campaig
     page.get_by_label("Your name").fill("Rina Kusuma")
     page.get_by_label("WhatsApp number").fill("0812-3456-7890")
     page.get_by_label("Email").fill("rina@example.com")
+    page.get_by_label("City or regency").fill("Kota Bogor, Jawa Barat")
     page.get_by_label("Shipping address").fill("Jl. Cendana 5\nBogor 16111")
     page.get_by_role("button", name="Place order").click()
 
@@ -132,6 +133,7 @@ def test_keyboard_only_reaches_the_form_and_sees_a_refusal(
         "id_buyer_name": "Rina Kusuma",
         "id_buyer_phone": "0812-3456-7890",
         "id_buyer_email": "rina@example.com",
+        "id_destination": "Kota Bogor, Jawa Barat",
         "id_shipping_address": "Jl. Cendana 5, Bogor",
     }
     focused_ids = []

@@ -62,6 +62,7 @@ def test_a_buyer_orders_in_the_language_of_their_browser(
         page.get_by_label(label(language, "Your name")).fill("Ayu Lestari")
         page.get_by_label(label(language, "WhatsApp number")).fill("0812 1111 2222")
         page.get_by_label(label(language, "Email")).fill(f"ayu-{language}@example.com")
+        page.get_by_label(label(language, "City or regency")).fill("Kota Depok, Jawa Barat")
         page.get_by_label(label(language, "Shipping address")).fill("Jl. Melati 3, Depok")
         page.get_by_role("button", name=words["place"]).click()
 

@@ -68,6 +68,7 @@ def test_buyer_sends_a_proof_and_the_seller_verifies_it(
     page.get_by_label("Your name").fill(SENDER)
     page.get_by_label("WhatsApp number").fill("0812-3456-7890")
     page.get_by_label("Email").fill("rina@example.com")
+    page.get_by_label("City or regency").fill("Kota Bogor, Jawa Barat")
     page.get_by_label("Shipping address").fill("Jl. Cendana 5\nBogor 16111")
     page.get_by_role("button", name="Place order").click()
 
