@@ -1,26 +1,33 @@
 """Querysets for the public pages, with everything they show fetched up front."""
 
-from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Q, Value, When, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from campaigns.models import Campaign, CampaignImage, Shop, VendorQuote
+from campaigns.models import Campaign, CampaignImage, ShippingRule, Shop, VendorQuote
 
 # Paid units (deposit verified), from the running totals orders/tally.py keeps: the progress bar.
 CONFIRMED_UNITS = Coalesce("tally__confirmed_units", 0)
 
 
-def public_campaign(*, shop_slug: str, campaign_slug: str, user=None) -> Campaign:
-    """The campaign a buyer may see, with its shop, variants and photos.
+def public_campaign(
+    *, shop_slug: str, campaign_slug: str, user=None, photos: bool = True
+) -> Campaign:
+    """The campaign a buyer may see, with its shop, variants, photos and what the shop's
+    shipping shows in the PO terms and the order form (pickup points; zones where it ships by
+    zone): all a page shows, so that its cache key is read from what is loaded here.
 
     A draft is visible only to `user` when they are a member of its shop (a preview).
+    Without `photos` (an order being placed), they are read only if a page shows them.
     """
     campaign = (
         Campaign.objects.select_related("shop")
         .annotate(confirmed_units=CONFIRMED_UNITS)
-        .prefetch_related("variants", "images")
+        .prefetch_related("variants", "shop__pickup_points", *(["images"] if photos else []))
         .get(shop__slug=shop_slug, slug=campaign_slug)
     )
+    if campaign.shop.shipping_rule == ShippingRule.ZONES:
+        prefetch_related_objects([campaign.shop], "shipping_zones")
     if campaign.status == Campaign.Status.DRAFT and not (
         user is not None
         and user.is_authenticated

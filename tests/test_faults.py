@@ -185,11 +185,11 @@ def test_worker_killed_mid_rush_loses_no_acknowledged_order_and_half_writes_none
         rush_mod.manage(env, "migrate", "--no-input", "-v0")
         # Production settings serve hashed static files from the manifest (staticfiles/).
         rush_mod.manage(env, "collectstatic", "--no-input", "-v0")
-        setup = rush_mod.SETUP % {"shop": "faults", "campaign": "rush", "capacity": CAPACITY}
+        setup = rush_mod.SETUP % {"shop": "faults", "capacity": CAPACITY, "rushes": 1}
         rush_mod.manage(env, "shell", "-c", setup)
         port = rush_mod.free_port()
         server = rush_mod.start_gunicorn(env, "openpo.wsgi:application", port, WORKERS, logdir)
-        path = "/faults/rush/"
+        path = "/faults/launch-rush-0/"
         # Every worker answers the page before the rush (imports, templates, connections).
         for _ in range(2 * WORKERS):
             assert Buyer(port, 0).request("GET", path)[0] == 200

@@ -149,7 +149,7 @@ class OrderForm(forms.Form):
     def __init__(self, data=None, *, campaign: Campaign, variants=None, quantity=1, buyer=None):
         """`variants` (default: all the campaign's) are the rows offered; a lone row starts at
         `quantity`; `buyer` fills in who orders (a waiting-list place knows them)."""
-        initial = {"idempotency_key": secrets.token_urlsafe(16), **(buyer or {})}
+        initial = {"idempotency_key": new_idempotency_key(), **(buyer or {})}
         super().__init__(data, initial=initial)
         self.campaign = campaign
         shop = campaign.shop
@@ -227,4 +227,9 @@ class OrderForm(forms.Form):
         )
 
     def key(self) -> str:
-        return self.cleaned_data["idempotency_key"] or secrets.token_urlsafe(16)
+        return self.cleaned_data["idempotency_key"] or new_idempotency_key()
+
+
+def new_idempotency_key() -> str:
+    """One per page view; the campaign page's cached copy gets its own in every response."""
+    return secrets.token_urlsafe(16)

@@ -33,6 +33,8 @@ from orders.services.transitions import move_order
 from orders.services.waitlist import claim_offer, lapse_offers, offer_waiting, takes_orders
 
 MAX_NOTE_LENGTH = 500
+# Draws of an order code before giving up (place_order: a clash draws again).
+CODE_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,23 @@ def place_order(
         units_by_variant[line.variant_id] += line.quantity
 
     def create() -> Order:
+        # A clash of the drawn order code rolls the whole transaction back, and it runs again
+        # with a fresh draw: seven characters from 31 leave a one-in-six chance of some clash
+        # across 100,000 orders, so one is expected over a platform's life and must cost a
+        # retry, not the buyer's order; but not a savepoint around every insert (two round
+        # trips to the database per order, for an event that rare).
+        for _attempt in range(CODE_ATTEMPTS):
+            code = new_code()
+            try:
+                return insert(code)
+            except IntegrityError:
+                # The clash on the idempotency key instead is left to the caller (it is the
+                # same order), and any other error is not a clash either.
+                if not Order.objects.filter(code=code).exists():
+                    raise
+        raise IntegrityError(f"no free order code after {CODE_ATTEMPTS} draws")
+
+    def insert(code: str) -> Order:
         with transaction.atomic():
             if offer is None:
                 take_units(campaign_id=campaign.pk, units_by_variant=units_by_variant)
@@ -129,7 +148,8 @@ def place_order(
             # After take_units: the campaign row is locked until commit, so this buyer's
             # concurrent orders are counted one after the other, not side by side.
             _check_buyer_cap(campaign, buyer, units)
-            order = _insert_with_fresh_code(
+            order = Order.objects.create(
+                code=code,
                 campaign=campaign,
                 idempotency_key=idempotency_key,
                 buyer_name=buyer.name,
@@ -148,7 +168,11 @@ def place_order(
             if deposit > 0:
                 # The exact amount to send, unique among the shop's orders waiting for money.
                 claim_transfer_amount(
-                    order=order, kind=TransferAmount.Kind.DEPOSIT, owed=deposit, now=now
+                    order=order,
+                    kind=TransferAmount.Kind.DEPOSIT,
+                    owed=deposit,
+                    now=now,
+                    placed=True,
                 )
             OrderLine.objects.bulk_create(
                 OrderLine(
@@ -250,27 +274,6 @@ def _overdue(now: datetime):
     return Order.objects.filter(status=Order.Status.PENDING, deposit_due_at__lt=now).exclude(
         payments__status="submitted"
     )
-
-
-CODE_ATTEMPTS = 5
-
-
-def _insert_with_fresh_code(**fields) -> Order:
-    """Insert the order under a random short code, drawing again on the rare clash.
-
-    Seven characters from 31 leave a one-in-six chance of some clash across 100,000 orders, so
-    a clash is expected over a platform's life; it must cost a retry, not the buyer's order.
-    A clash on the idempotency key instead is left to place_order (it is the same order).
-    """
-    for _attempt in range(CODE_ATTEMPTS):
-        code = new_code()
-        try:
-            with transaction.atomic():
-                return Order.objects.create(code=code, **fields)
-        except IntegrityError:
-            if not Order.objects.filter(code=code).exists():
-                raise
-    raise IntegrityError(f"no free order code after {CODE_ATTEMPTS} draws")
 
 
 def _order_for_key(campaign: Campaign, key: str, buyer: Buyer) -> Order | None:

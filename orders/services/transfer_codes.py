@@ -31,7 +31,7 @@ WAITING = {
 
 
 def claim_transfer_amount(
-    *, order: Order, kind: str, owed: Decimal, now: datetime | None = None
+    *, order: Order, kind: str, owed: Decimal, now: datetime | None = None, placed: bool = False
 ) -> TransferAmount:
     """Give `order` the exact amount to transfer for `kind`: `owed` plus a kode unik that no
     other order of the shop waiting for money expects.
@@ -43,9 +43,14 @@ def claim_transfer_amount(
     left of 1–4,999, then of 1–9,999 (TRANSFER_CODE_RANGES), so no two orders ever share an
     amount. A shop that does not add codes asks for `owed` itself (code 0); its orders may then
     expect the same amount. Refused (TransferCodesExhausted) when every code is taken.
+    `placed`: the order was inserted by this very transaction, so it expects no amount yet.
     """
     now = now or timezone.now()
-    live = TransferAmount.objects.filter(order=order, released_at__isnull=True).first()
+    live = (
+        None
+        if placed
+        else TransferAmount.objects.filter(order=order, released_at__isnull=True).first()
+    )
     if live is not None:
         if live.kind == kind and live.amount - live.code == owed:
             return live

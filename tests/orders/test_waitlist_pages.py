@@ -236,3 +236,15 @@ def test_the_hold_time_is_a_shop_setting(seller, shop):
     assert response.status_code == 200
     shop.refresh_from_db()
     assert shop.hold_hours == 6
+
+
+def test_the_cached_page_offers_the_list_once_an_item_sells_out(client, open_campaign):
+    # given the open PO's page was shown (and kept in the page cache)
+    url = open_campaign.get_absolute_url()
+    assert "Join the waiting list" not in page_text(client.get(url))
+    # when the last Navy totes are ordered, while Green stays open
+    make_order(open_campaign, quantity=4, note="x", variant=open_campaign.variants.get(name="Navy"))
+    # then the next view offers the waiting list for Navy
+    page = page_text(client.get(url))
+    assert "Join the waiting list" in page
+    assert '<option value="' not in page.split('id="waitlist"')[1].split("</form>")[0]

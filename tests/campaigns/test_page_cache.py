@@ -1,0 +1,214 @@
+"""The public campaign page comes from a cache of its rendered parts (campaigns/views/public.py):
+what a buyer sees is never stale, and what is theirs (CSRF token, idempotency key) is their own."""
+
+import re
+from datetime import timedelta
+from decimal import Decimal
+
+from django.test import Client
+from django.utils import timezone
+
+from campaigns.models import CampaignImage, PickupPoint, ShippingZone
+from tests.factories import make_order
+from tests.orders.order_form import URL, order_data
+from tests.support import page_text
+
+PAGE = "campaigns/campaign_detail.html"
+
+
+def rendered(response) -> bool:
+    """Whether the response rendered the whole page (a cache miss) rather than filling in a
+    cached copy."""
+    return PAGE in [t.name for t in response.templates]
+
+
+def hidden(response, name: str) -> str:
+    return re.search(rf'name="{name}" value="([^"]*)"', response.content.decode()).group(1)
+
+
+def own_parts_blanked(response) -> str:
+    return re.sub(
+        r'(name="(?:csrfmiddlewaretoken|idempotency_key)" value=)"[^"]*"',
+        r"\1",
+        response.content.decode(),
+    )
+
+
+def test_the_second_view_is_filled_in_from_the_cache(client, open_campaign):
+    # given a first view of the page
+    first = client.get(URL)
+    assert first.status_code == 200 and rendered(first)
+
+    # when another buyer opens it
+    second = Client().get(URL)
+
+    # then the page is not rendered again, and reads the same but for what is each buyer's own
+    assert second.status_code == 200 and not rendered(second)
+    assert own_parts_blanked(second) == own_parts_blanked(first)
+
+
+def test_a_price_change_shows_on_the_next_view(client, open_campaign):
+    # given the page seen at Rp 150.000
+    assert "Rp 150.000" in page_text(client.get(URL))
+
+    # when the seller changes the price
+    green = open_campaign.variants.get(name="Green")
+    green.price = Decimal("175000")
+    green.save()
+
+    # then the very next view shows the new price, and not the old one
+    text = page_text(client.get(URL))
+    assert "Rp 175.000" in text and "Rp 150.000" not in text
+
+
+def test_a_sell_out_shows_on_the_next_view(client, open_campaign):
+    # given the page taking orders
+    assert 'name="idempotency_key"' in client.get(URL).content.decode()
+
+    # when the last units are ordered (by other buyers, elsewhere)
+    make_order(open_campaign, quantity=6, note="Sari")
+    make_order(open_campaign, quantity=4, note="Budi", variant=open_campaign.variants.last())
+
+    # then the next view says sold out and offers no form
+    response = client.get(URL)
+    assert "Sold out" in page_text(response)
+    assert 'name="idempotency_key"' not in response.content.decode()
+
+
+def test_units_left_and_progress_are_counted_for_every_view(client, open_campaign):
+    # given the page seen with nothing ordered
+    assert "10 of 10 left" in page_text(client.get(URL))
+
+    # when a buyer orders 3 Navy totes
+    make_order(open_campaign, quantity=3, note="Sari", variant=open_campaign.variants.last())
+
+    # then the cached page counts them: the campaign, the variant and the progress bar
+    response = client.get(URL)
+    text = page_text(response)
+    assert not rendered(response)
+    assert "7 of 10 left" in text
+    assert "1 left" in text  # Navy: capacity 4
+    assert "3 ordered, 0 paid, 5 needed" in text
+
+
+def test_every_view_gets_its_own_idempotency_key_and_a_working_csrf_token(open_campaign):
+    # given two buyers on the cached page, their browsers checking CSRF as in production
+    sari, budi = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    sari_page, budi_page = sari.get(URL), budi.get(URL)
+    assert not rendered(budi_page)
+
+    # then each has a key and a token of their own
+    assert hidden(sari_page, "idempotency_key") != hidden(budi_page, "idempotency_key")
+    assert sari.cookies["csrftoken"].value != budi.cookies["csrftoken"].value
+
+    # and the form on the cached page places an order
+    data = order_data(open_campaign, key=hidden(budi_page, "idempotency_key"))
+    data["csrfmiddlewaretoken"] = hidden(budi_page, "csrfmiddlewaretoken")
+    assert budi.post(URL, data).status_code == 302
+
+
+def test_photos_pickup_points_and_shipping_zones_show_on_the_next_view(client, shop, open_campaign):
+    # given the page seen with no photo, no pickup point, free shipping
+    client.get(URL)
+
+    # when the seller adds a photo, a pickup point and ships by zone
+    CampaignImage.objects.create(
+        campaign=open_campaign, image="campaigns/p.webp", thumbnail="campaigns/t.webp", alt="Tote"
+    )
+    client.get(URL)
+    PickupPoint.objects.create(shop=shop, name="Toko Kenanga", details="Jl. Kenanga 12, 9-17")
+    client.get(URL)
+    shop.shipping_rule = "zones"
+    shop.save()
+    ShippingZone.objects.create(shop=shop, name="Java", regions=["32"], fee=15000)
+    response = client.get(URL)
+
+    # then the page shows each at once
+    html, text = response.content.decode(), page_text(response)
+    assert "campaigns/t.webp" in html
+    assert "Toko Kenanga" in text
+    assert "Jawa Barat: Rp 15.000" in text
+    # and the zone changes what the form offers too
+    ShippingZone.objects.filter(shop=shop).update(fee=16000)
+    assert "Jawa Barat: Rp 16.000" in page_text(client.get(URL))
+
+
+def test_a_change_written_past_the_models_save_shows_too(client, open_campaign):
+    # given the page seen open
+    client.get(URL)
+
+    # when the window is closed by a bare UPDATE (no save(), no signal)
+    type(open_campaign).objects.filter(pk=open_campaign.pk).update(
+        title="Custom tote, last call", closes_at=timezone.now() - timedelta(minutes=1)
+    )
+
+    # then the page reads the row as it is now
+    response = client.get(URL)
+    assert "Custom tote, last call" in page_text(response)
+    assert 'name="idempotency_key"' not in response.content.decode()
+
+
+def test_each_language_has_its_own_copy(client, open_campaign):
+    # given the page seen in English
+    client.get(URL)
+
+    # when a buyer reads it in Indonesian
+    response = Client(headers={"accept-language": "id"}).get(URL)
+
+    # then it is in Indonesian
+    assert 'lang="id"' in response.content.decode()
+    assert rendered(response)
+
+
+def test_a_link_with_tracking_parameters_is_served_from_the_same_copy(client, open_campaign):
+    # given the page seen by its plain link
+    client.get(URL)
+
+    # when a buyer arrives from a shared link with tracking parameters
+    response = Client().get(URL + "?igsh=abc123&utm_source=wa")
+
+    # then the copy serves it, and no link on it carries the parameters on
+    assert response.status_code == 200 and not rendered(response)
+    assert "igsh" not in response.content.decode()
+
+
+# --- query budgets: a buy reads and writes a fixed number of rows ------------------------------
+
+
+def test_the_campaign_page_reads_in_four_queries(client, open_campaign, django_assert_num_queries):
+    # campaign with its shop and tally, variants, photos, pickup points; cached or not
+    with django_assert_num_queries(4):
+        assert client.get(URL).status_code == 200
+    with django_assert_num_queries(4):
+        assert Client().get(URL).status_code == 200
+
+
+def test_the_campaign_page_of_a_shop_shipping_by_zone_reads_its_zones_too(
+    client, shop, open_campaign, django_assert_num_queries
+):
+    shop.shipping_rule = "zones"
+    shop.save()
+    with django_assert_num_queries(5):
+        assert client.get(URL).status_code == 200
+
+
+def test_the_order_post_stays_within_its_budget(
+    client, open_campaign, django_assert_max_num_queries
+):
+    # Read: campaign, variants, pickup points; the rate count; the idempotency key. Written in
+    # one transaction (here a savepoint in the test's): both counters, the order, its amount to
+    # transfer, lines, the event, the two running totals (and, for the campaign's first order,
+    # their rows), the e-mail. In production the task for the e-mail follows the commit.
+    data = order_data(open_campaign)
+    with django_assert_max_num_queries(18):
+        response = client.post(URL, data)
+    assert response.status_code == 302
+
+
+def test_the_order_page_stays_within_its_budget(
+    client, open_campaign, django_assert_max_num_queries
+):
+    # the order with its campaign and shop, lines, timeline, announcements, payments, accounts
+    order = make_order(open_campaign, note="Sari")
+    with django_assert_max_num_queries(6):
+        assert client.get(order.get_absolute_url()).status_code == 200
