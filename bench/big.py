@@ -134,7 +134,7 @@ def setup(big: int, small: int):
 
     owner = get_user_model().objects.create_user("big-seller", "big@example.com", "x" * 20)
     shop = Shop.objects.create(owner=owner, name="Big shop", slug="big-shop")
-    shop.members.add(owner)
+    shop.members.add(owner, through_defaults={"role": "owner"})
     now = timezone.now()
     campaigns = {}
     for label, count, prefix in (("small", small, 1), ("big", big, 2)):

@@ -53,7 +53,7 @@ from django.utils import timezone
 from campaigns.models import Campaign, Shop, Variant
 owner = get_user_model().objects.create_user("bench-seller", "bench@example.com", "x" * 20)
 shop = Shop.objects.create(owner=owner, name="Bench shop", slug=%(shop)r)
-shop.members.add(owner)
+shop.members.add(owner, through_defaults={"role": "owner"})
 now = timezone.now()
 
 def campaign(slug, capacity, min_quantity):

@@ -11,8 +11,11 @@ from campaigns.models import (
     CampaignEvent,
     CampaignImage,
     Email,
+    Invitation,
+    Membership,
     SellerSettings,
     Shop,
+    ShopLogEntry,
     Variant,
     Vendor,
     VendorQuote,
@@ -26,6 +29,36 @@ from kernel.admin import ReadOnlyInline, ViewOnly
 REVISION_FIELDS = ["revised_production_ends_on", "revised_ships_on", "revision_reason"]
 
 
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ["user", "role", "joined_at"]
+    autocomplete_fields = ["user"]
+
+
+class InvitationInline(ReadOnlyInline):
+    """Invitations are sent, accepted and withdrawn by the owners in the dashboard."""
+
+    model = Invitation
+    fields = [
+        "email",
+        "role",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "withdrawn_at",
+    ]
+    related = ("invited_by",)
+
+
+class ShopLogInline(ReadOnlyInline):
+    """The shop's append-only log: written by services, never edited."""
+
+    model = ShopLogEntry
+    fields = ["created_at", "kind", "actor_name", "note"]
+
+
 @admin.register(Shop)
 class ShopAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "owner", "whatsapp", "currency", "time_zone", "created_at"]
@@ -33,8 +66,8 @@ class ShopAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "owner__username", "owner__email", "whatsapp"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["owner"]
-    filter_horizontal = ["members"]
     list_select_related = ["owner"]
+    inlines = [MembershipInline, InvitationInline, ShopLogInline]
 
 
 @admin.register(SellerSettings)

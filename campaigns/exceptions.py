@@ -65,27 +65,26 @@ class ShopSlugTaken(ShopRefused):
     field = "shop_slug"
 
 
-class UnknownEmail(ShopRefused):
-    message = _("No OpenPO account uses that email; ask them to sign up first.")
-    field = "email"
-
-
-class AmbiguousEmail(ShopRefused):
-    message = _("Several OpenPO accounts use that email; ask them for the one they log in with.")
-    field = "email"
-
-
 class AlreadyMember(ShopRefused):
     message = _("That account is already a member of this shop.")
     field = "email"
 
 
 class OwnerOnly(ShopRefused):
-    message = _("Only the shop's owner can add or remove members.")
+    message = _("Only the shop's owners can do this.")
+    http_status = 403
 
 
 class OwnerStays(ShopRefused):
-    message = _("The owner cannot be removed from the shop.")
+    message = _("The shop's founder stays its owner: they cannot be removed or given another role.")
+
+
+class InvitationClosed(ShopRefused):
+    message = _(
+        "This invitation link is no longer valid: it was used, withdrawn or is too old. "
+        "Ask the shop's owner for a new one."
+    )
+    http_status = 404
 
 
 # --- ongkir (campaigns/services/shipping.py) ----------------------------------------------------

@@ -4,7 +4,15 @@ from django.db.models import Case, IntegerField, Prefetch, Q, Value, When, prefe
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from campaigns.models import Campaign, CampaignImage, ShippingRule, Shop, VendorQuote
+from campaigns.models import (
+    Campaign,
+    CampaignImage,
+    Invitation,
+    ShippingRule,
+    Shop,
+    ShopLogEntry,
+    VendorQuote,
+)
 
 # Paid units (deposit verified), from the running totals orders/tally.py keeps: the progress bar.
 CONFIRMED_UNITS = Coalesce("tally__confirmed_units", 0)
@@ -68,3 +76,21 @@ def order_emails(shop: Shop, code: str, *, limit: int = 20):
 def chosen_quote(campaign: Campaign) -> VendorQuote | None:
     """The vendor quote the seller chose for the campaign, with its vendor."""
     return campaign.quotes.select_related("vendor").filter(chosen=True).first()
+
+
+def shop_team(shop: Shop) -> dict:
+    """The members page: each member with their role, and the invitations still open."""
+    return {
+        "memberships": shop.memberships.select_related("user").order_by("user__username"),
+        "invitations": Invitation.objects.filter(
+            shop=shop,
+            accepted_at__isnull=True,
+            withdrawn_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        ).select_related("invited_by"),
+    }
+
+
+def shop_log(shop: Shop):
+    """The shop's log, newest first."""
+    return ShopLogEntry.objects.filter(shop=shop).order_by("-created_at", "-id")

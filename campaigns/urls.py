@@ -6,6 +6,7 @@ from campaigns.views import (
     editor,
     emails,
     history,
+    invitations,
     shipping,
     shop,
     updates,
@@ -22,6 +23,7 @@ urlpatterns = [
 # Under /accounts/, namespace "accounts" (Django's own auth views sit beside them).
 account_patterns = [
     path("signup/", shop.signup, name="signup"),
+    path("invitation/<str:token>/", invitations.invitation, name="invitation"),
 ]
 
 # Under /dashboard/, namespace "dashboard"; every view takes the shop from the URL.
@@ -46,6 +48,13 @@ dashboard_patterns = [
     path(
         "<slug:shop_slug>/members/<int:user_id>/remove/", shop.member_remove, name="member_remove"
     ),
+    path("<slug:shop_slug>/members/<int:user_id>/role/", shop.member_role, name="member_role"),
+    path(
+        "<slug:shop_slug>/invitations/<int:invitation_id>/withdraw/",
+        shop.invitation_withdraw,
+        name="invitation_withdraw",
+    ),
+    path("<slug:shop_slug>/log/", shop.log, name="shop_log"),
     path("<slug:shop_slug>/campaigns/new/", editor.campaign_new, name="campaign_new"),
     path(f"{campaign}edit/", editor.campaign_edit, name="campaign_edit"),
     path(f"{campaign}duplicate/", editor.campaign_duplicate, name="campaign_duplicate"),

@@ -112,6 +112,8 @@ PROOF_RATE = env.str("PROOF_RATE", default="10/600")
 WAITLIST_RATE = env.str("WAITLIST_RATE", default="10/600")
 # Password reset e-mails asked for, per client address and per e-mail address typed.
 PASSWORD_RESET_RATE = env.str("PASSWORD_RESET_RATE", default="5/3600")
+# "Find my orders" requests, per client address and per e-mail or WhatsApp number typed.
+FIND_ORDERS_RATE = env.str("FIND_ORDERS_RATE", default="5/3600")
 # How many proxies of our own stand in front of the app and append to X-Forwarded-For; 0 trusts
 # none of it and counts REMOTE_ADDR.
 TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=0)

@@ -213,6 +213,14 @@ def order_question(order: Order) -> str:
     )
 
 
+def lost_order_link(shop_name: str, contact: str) -> str:
+    """A buyer who lost the link asks the shop for it; only what they typed, never an order."""
+    return _(
+        "Hello %(shop)s, I lost the link to my order. I ordered with %(contact)s. "
+        "Could you send it to me again?"
+    ) % {"shop": shop_name, "contact": contact}
+
+
 def payment_sent(order: Order, *, due) -> str:
     """The buyer tells the shop the transfer went out: the exact amount, and what it pays."""
     if due.kind == DEPOSIT:

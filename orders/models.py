@@ -76,6 +76,15 @@ class Order(models.Model):
     DEPOSIT_ONLY = (Status.CONFIRMED, Status.IN_PRODUCTION, Status.AWAITING_BALANCE)
     PAID_IN_FULL = (Status.PAID, Status.SHIPPED, Status.COMPLETED)
 
+    # States in which a buyer may still refuse a long delay (not yet shipped, money may be in).
+    DELAY_CHOICE = (
+        Status.PENDING,
+        Status.CONFIRMED,
+        Status.IN_PRODUCTION,
+        Status.AWAITING_BALANCE,
+        Status.PAID,
+    )
+
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="orders")
     code = models.CharField(_("order code"), max_length=12, unique=True, default=new_code)
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
@@ -100,6 +109,9 @@ class Order(models.Model):
     internal_note = models.TextField(
         _("internal note"), blank=True, help_text=_("Only the shop's team sees this.")
     )
+    # The shipping estimate the buyer agreed to wait for when the dates slipped past the shop's
+    # threshold; a later slip asks them again (orders/services/revisions.py).
+    waits_until = models.DateField(_("agreed to wait until"), null=True, blank=True)
 
     currency = models.CharField(_("currency"), max_length=3)
     subtotal = models.DecimalField(_("subtotal"), **MONEY)

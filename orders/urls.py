@@ -1,13 +1,15 @@
 from django.urls import path
 
+from orders.views import finding, seller, shipping, waitlist
 from orders.views import public as views
-from orders.views import seller, shipping, waitlist
 
 app_name = "orders"
 urlpatterns = [
     path("o/<str:token>/", views.order_detail, name="detail"),
     path("o/<str:token>/received/", shipping.order_received, name="received"),
     path("w/<str:token>/", waitlist.waitlist_entry, name="waitlist_entry"),
+    # Three segments: never taken for a campaign's /<shop>/<campaign>/.
+    path("<slug:shop_slug>/orders/find/", finding.find_my_orders, name="find"),
 ]
 
 # Under /dashboard/, namespace "dashboard".

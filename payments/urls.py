@@ -99,6 +99,8 @@ dashboard_patterns += [
 # The buyer's side, behind the order's secret link; namespace "payments", at the site's root.
 buyer_patterns = [
     path("o/<str:token>/pay/", public.pay, name="pay"),
+    path("o/<str:token>/cancel/", public.cancel, name="cancel"),
+    path("o/<str:token>/delay/", public.delay_choice, name="delay_choice"),
     path("o/<str:token>/proof/<int:payment_id>/", proofs.buyer_payment_proof, name="proof"),
     path("o/<str:token>/refund/<int:refund_id>/", public.refund_details, name="refund_details"),
     path(

@@ -34,7 +34,7 @@ def make_shop(**fields) -> Shop:
     fields.setdefault("name", f"Shop {n}")
     fields.setdefault("slug", f"shop-{n}")
     shop = Shop.objects.create(owner=owner, **fields)
-    shop.members.add(owner)
+    shop.members.add(owner, through_defaults={"role": "owner"})
     return shop
 
 

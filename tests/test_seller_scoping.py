@@ -4,7 +4,10 @@ The walk reads the dashboard's URL patterns themselves, so a new seller page is 
 it is added; a URL parameter the walk does not know fails the test until it is taught here.
 """
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from campaigns.models import (
     Announcement,
@@ -12,6 +15,9 @@ from campaigns.models import (
     CampaignEvent,
     CampaignImage,
     Email,
+    Invitation,
+    Membership,
+    ShopLogEntry,
     Vendor,
     VendorQuote,
 )
@@ -64,6 +70,14 @@ def victim(db):
         "user_id": shop.owner.pk,
         "member_id": shop.owner.pk,
         "statement_id": statement.pk,
+        "invitation_id": Invitation.objects.create(
+            shop=shop,
+            email="new@example.com",
+            role="staff",
+            digest="v" * 64,
+            invited_by=shop.owner,
+            expires_at=timezone.now() + timedelta(days=7),
+        ).pk,
         "line_id": line.pk,
     }
 
@@ -83,6 +97,9 @@ def snapshot():
         VendorQuote.objects.filter(chosen=True).count(),
         Announcement.objects.count(),
         list(Campaign.objects.values_list("revised_production_ends_on", "revised_ships_on")),
+        list(Membership.objects.order_by("pk").values_list("user_id", "role")),
+        list(Invitation.objects.order_by("pk").values_list("email", "withdrawn_at")),
+        ShopLogEntry.objects.count(),
     )
 
 

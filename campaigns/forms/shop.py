@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.exceptions import ShopSlugTaken
-from campaigns.models import SellerSettings, Shop, validate_shop_slug
+from campaigns.models import Role, SellerSettings, Shop, validate_shop_slug
 from kernel.images import encode, open_upload
 from kernel.phones import to_e164
 
@@ -157,6 +157,8 @@ class ShopSettingsForm(forms.ModelForm):
             "unique_codes",
             "hold_hours",
             "policy",
+            "delay_threshold_days",
+            "delay_refund",
         ]
         field_classes = {"slug": LowercaseSlugField}
         labels = {"name": _("Shop name")}
@@ -195,13 +197,34 @@ class ShopSettingsForm(forms.ModelForm):
         return reencoded(self.cleaned_data["logo"], LOGO_SIZE)
 
 
-class AddMemberForm(forms.Form):
+class InviteForm(forms.Form):
     email = forms.EmailField(
-        label=_("Their email"),
+        label=_("Their e-mail"),
         max_length=254,
-        help_text=_("The email of their OpenPO account. They can then manage this shop with you."),
+        help_text=_("They get a link to join; they need no OpenPO account beforehand."),
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=Role.choices,
+        initial=Role.STAFF,
+        help_text=_(
+            "Owners manage members, payment accounts and settings. Managers decide campaigns, "
+            "refund and cancel. Staff review payments, ship and write notes."
+        ),
+    )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class JoinForm(UserCreationForm):
+    """A new account for an invited address: the address is the invitation's."""
+
+    class Meta(UserCreationForm.Meta):
+        fields = ("username",)
+        help_texts = {"username": _("You log in with it: letters, digits and @ . + - _ only.")}
 
 
 class AlertsForm(forms.ModelForm):

@@ -13,12 +13,14 @@ from campaigns.models.outbox import Email
 from campaigns.models.shipping import PickupPoint, ShippingZone
 from campaigns.models.shops import (
     RESERVED_SLUGS,
+    DelayRefund,
     SellerSettings,
     ShippingRule,
     Shop,
     validate_phone,
     validate_shop_slug,
 )
+from campaigns.models.team import Invitation, Membership, Role, ShopLogEntry, role_allows
 from campaigns.models.timeline import Announcement, AppendOnlyQuerySet, CampaignEvent, TimelineEvent
 from campaigns.models.vendors import Vendor, VendorQuote
 
@@ -30,18 +32,24 @@ __all__ = [
     "CampaignEvent",
     "CampaignImage",
     "CounterGuard",
+    "DelayRefund",
     "Email",
+    "Invitation",
+    "Membership",
     "PickupPoint",
+    "Role",
     "SellerSettings",
     "ShippingRule",
     "ShippingZone",
     "Shop",
+    "ShopLogEntry",
     "TimelineEvent",
     "Variant",
     "Vendor",
     "VendorQuote",
     "campaign_image_path",
     "capacity_below_reserved",
+    "role_allows",
     "validate_phone",
     "validate_shop_slug",
 ]

@@ -301,6 +301,16 @@ class Campaign(CounterGuard):
         return self.current_production_ends_on + timedelta(days=self.shipping_days)
 
     @property
+    def delay_days(self) -> int:
+        """How many days later than first announced shipping is now estimated."""
+        return max((self.current_ships_on - self.ships_on).days, 0)
+
+    @property
+    def delay_beyond_threshold(self) -> bool:
+        """Buyers may now choose to keep waiting or cancel (Shop.delay_threshold_days)."""
+        return not self.shipped and self.delay_days > self.shop.delay_threshold_days
+
+    @property
     def production_end_revised(self) -> bool:
         return self.current_production_ends_on != self.production_ends_on
 

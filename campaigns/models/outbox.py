@@ -10,6 +10,7 @@ from campaigns.models.shops import Shop
 KINDS = {
     "order_placed": _("Order placed"),
     "order_link": _("Order page link, sent again"),
+    "order_links": _("Order page links, asked for by the buyer"),
     "deposit_reminder": _("Deposit reminder"),
     "order_expired": _("Order expired"),
     "payment_received": _("Payment received"),
@@ -28,6 +29,7 @@ KINDS = {
     "alert_decision": _("Alert: a campaign to decide"),
     "alert_digest": _("Daily digest"),
     "password_reset": _("Password reset"),
+    "member_invitation": _("Invitation to run the shop"),
 }
 
 

@@ -56,6 +56,11 @@ class SellerSettings(models.Model):
         return f"{self.user}: {self.language}"
 
 
+class DelayRefund(models.TextChoices):
+    EVERYTHING = "everything", _("Everything the buyer paid")
+    BEYOND_DEPOSIT = "beyond_deposit", _("What the buyer paid beyond the down payment")
+
+
 class ShippingRule(models.TextChoices):
     FREE = "free", _("Free shipping (in the price)")
     FLAT = "flat", _("One flat rate for every order")
@@ -71,8 +76,13 @@ class Shop(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_shops"
     )
+    # Each with a role (campaigns/models/team.py); the founder above is always an owner.
     members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="shops", blank=True, verbose_name=_("members")
+        settings.AUTH_USER_MODEL,
+        through="campaigns.Membership",
+        related_name="shops",
+        blank=True,
+        verbose_name=_("members"),
     )
     whatsapp = models.CharField(
         _("WhatsApp number"), max_length=20, blank=True, validators=[validate_phone]
@@ -114,6 +124,22 @@ class Shop(models.Model):
     policy = models.TextField(
         _("shop policy"), blank=True, help_text=_("Cancellation and refund policy buyers see.")
     )
+    # When revised dates push shipping later than first announced by more than this, each buyer
+    # chooses on their order page: keep waiting, or cancel and get back what `delay_refund` says.
+    delay_threshold_days = models.PositiveSmallIntegerField(
+        _("delay buyers may refuse, in days"),
+        default=14,
+        help_text=_(
+            "When revised dates move shipping later than first announced by more than this many "
+            "days, each buyer may choose to keep waiting or to cancel and be refunded."
+        ),
+    )
+    delay_refund = models.CharField(
+        _("refund when a buyer cancels over a delay"),
+        max_length=20,
+        choices=DelayRefund.choices,
+        default=DelayRefund.EVERYTHING,
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -121,6 +147,10 @@ class Shop(models.Model):
         verbose_name_plural = _("shops")
         ordering = ["name"]
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(delay_refund__in=DelayRefund.values),
+                name="shop_delay_refund_known",
+            ),
             models.CheckConstraint(
                 condition=Q(shipping_flat_fee__gte=0), name="shop_flat_rate_not_negative"
             ),

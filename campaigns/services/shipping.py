@@ -10,11 +10,15 @@ started, on the order's packed weight. Later: the seller sets each order's ongki
 from decimal import Decimal
 from math import ceil
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.exceptions import DestinationRefused, ShippingRefused
-from campaigns.models import PickupPoint, ShippingRule, ShippingZone, Shop
+from campaigns.models import PickupPoint, ShippingRule, ShippingZone, Shop, ShopLogEntry
+from campaigns.services.team import write_log
 from kernel import regions
+from kernel.sentences import money, say, word
 
 ZERO = Decimal(0)
 
@@ -67,7 +71,8 @@ def _zone_of(zones: list[ShippingZone], city: regions.Region) -> ShippingZone | 
 # --- the seller's settings ---------------------------------------------------------------------
 
 
-def set_rule(*, shop: Shop, rule: str, flat_fee: Decimal) -> Shop:
+@transaction.atomic
+def set_rule(*, shop: Shop, rule: str, flat_fee: Decimal, actor: AbstractBaseUser) -> Shop:
     """How the shop charges ongkir from now on; placed orders keep theirs.
 
     Rules: a known rule; a flat rate of zero or more (needed for the flat rule); rates by
@@ -86,11 +91,27 @@ def set_rule(*, shop: Shop, rule: str, flat_fee: Decimal) -> Shop:
         )
     shop.shipping_rule, shop.shipping_flat_fee = rule, flat_fee
     shop.save(update_fields=["shipping_rule", "shipping_flat_fee"])
+    note = say("Ongkir: %(rule)s.", rule=word(ShippingRule(rule).label))
+    if rule == ShippingRule.FLAT:
+        note += say("Flat rate: %(fee)s.", fee=money(flat_fee, shop.currency))
+    _log(shop, actor, note)
     return shop
 
 
+def _log(shop: Shop, actor: AbstractBaseUser, note) -> None:
+    # Ongkir is part of the shop's settings: its log keeps who changed it and when.
+    write_log(shop=shop, kind=ShopLogEntry.Kind.SETTINGS, actor=actor, note=note)
+
+
+@transaction.atomic
 def add_zone(
-    *, shop: Shop, name: str, codes: list[str], fee: Decimal, fee_per_kg: Decimal
+    *,
+    shop: Shop,
+    name: str,
+    codes: list[str],
+    fee: Decimal,
+    fee_per_kg: Decimal,
+    actor: AbstractBaseUser,
 ) -> ShippingZone:
     """A zone of provinces and single cities with its rates.
 
@@ -114,20 +135,37 @@ def add_zone(
             )
     if fee < 0 or fee_per_kg < 0:
         raise ShippingRefused(_("Rates are zero or more."), field="fee")
-    return ShippingZone.objects.create(
+    zone = ShippingZone.objects.create(
         shop=shop, name=name, regions=codes, fee=fee, fee_per_kg=fee_per_kg
     )
+    _log(
+        shop,
+        actor,
+        say(
+            "Ongkir zone “%(name)s” added: %(fee)s, plus %(per_kg)s per kg.",
+            name=name,
+            fee=money(fee, shop.currency),
+            per_kg=money(fee_per_kg, shop.currency),
+        ),
+    )
+    return zone
 
 
-def remove_zone(*, shop: Shop, zone_id: int) -> None:
+@transaction.atomic
+def remove_zone(*, shop: Shop, zone_id: int, actor: AbstractBaseUser) -> None:
     """A zone goes; the last one only while the shop does not charge by destination."""
     zones = shop.shipping_zones.all()
     if shop.shipping_rule == ShippingRule.ZONES and zones.count() == 1:
         raise ShippingRefused(_("Your ongkir is by destination: keep at least one zone."))
-    zones.filter(pk=zone_id).delete()
+    for zone in zones.filter(pk=zone_id):
+        zone.delete()
+        _log(shop, actor, say("Ongkir zone “%(name)s” removed.", name=zone.name))
 
 
-def add_pickup_point(*, shop: Shop, name: str, details: str) -> PickupPoint:
+@transaction.atomic
+def add_pickup_point(
+    *, shop: Shop, name: str, details: str, actor: AbstractBaseUser
+) -> PickupPoint:
     name, details = " ".join((name or "").split()), " ".join((details or "").split())
     if not name:
         raise ShippingRefused(_("Name the place."), field="name")
@@ -135,9 +173,14 @@ def add_pickup_point(*, shop: Shop, name: str, details: str) -> PickupPoint:
         raise ShippingRefused(_("Say where it is and when buyers may come."), field="details")
     if shop.pickup_points.filter(name__iexact=name).exists():
         raise ShippingRefused(_("Another pickup point has that name."), field="name")
-    return PickupPoint.objects.create(shop=shop, name=name, details=details)
+    point = PickupPoint.objects.create(shop=shop, name=name, details=details)
+    _log(shop, actor, say("Pickup point “%(name)s” added.", name=name))
+    return point
 
 
-def remove_pickup_point(*, shop: Shop, point_id: int) -> None:
+@transaction.atomic
+def remove_pickup_point(*, shop: Shop, point_id: int, actor: AbstractBaseUser) -> None:
     """Orders that chose it keep its name and details."""
-    shop.pickup_points.filter(pk=point_id).delete()
+    for point in shop.pickup_points.filter(pk=point_id):
+        point.delete()
+        _log(shop, actor, say("Pickup point “%(name)s” removed.", name=point.name))

@@ -1,21 +1,11 @@
-"""A seller's shop and who may run it: signing up with a new shop, adding and removing members."""
+"""A seller's shop: signing up with a new one (members and roles: campaigns/services/team.py)."""
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
-from campaigns.exceptions import (
-    AlreadyMember,
-    AmbiguousEmail,
-    EmailTaken,
-    OwnerOnly,
-    OwnerStays,
-    ShopSlugTaken,
-    UnknownEmail,
-    UsernameTaken,
-)
-from campaigns.models import RESERVED_SLUGS, Shop
+from campaigns.exceptions import EmailTaken, ShopSlugTaken, UsernameTaken
+from campaigns.models import RESERVED_SLUGS, Role, Shop
 
 # Room for a "-12" suffix within the slug's 50 characters.
 SLUG_BASE_LENGTH = 45
@@ -65,38 +55,5 @@ def create_seller(
             )
     except IntegrityError as exc:
         raise ShopSlugTaken from exc
-    shop.members.add(owner)
+    shop.members.add(owner, through_defaults={"role": Role.OWNER})
     return shop
-
-
-def _require_owner(shop: Shop, actor: AbstractBaseUser) -> None:
-    if actor.pk != shop.owner_id:
-        raise OwnerOnly
-
-
-@transaction.atomic
-def add_member(*, shop: Shop, email: str, actor: AbstractBaseUser) -> AbstractBaseUser:
-    """Let an existing OpenPO account run the shop too. Only the owner may add members."""
-    _require_owner(shop, actor)
-    users = get_user_model()
-    matches = list(
-        users.objects.filter(email__iexact=email.strip(), is_active=True).order_by("pk")[:2]
-    )
-    if not matches:
-        raise UnknownEmail
-    if len(matches) > 1:
-        raise AmbiguousEmail
-    user = matches[0]
-    if shop.members.filter(pk=user.pk).exists():
-        raise AlreadyMember
-    shop.members.add(user)
-    return user
-
-
-@transaction.atomic
-def remove_member(*, shop: Shop, user: AbstractBaseUser, actor: AbstractBaseUser) -> None:
-    """Take a member off the shop. Only the owner may remove members, and never themselves."""
-    _require_owner(shop, actor)
-    if user.pk == shop.owner_id:
-        raise OwnerStays
-    shop.members.remove(user)

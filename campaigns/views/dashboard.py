@@ -12,7 +12,7 @@ from django.views.decorators.cache import cache_control
 
 from campaigns.forms.decisions import ExtendWindowForm
 from campaigns.forms.updates import AnnouncementForm, ReviseDatesForm
-from campaigns.models import Announcement, Campaign
+from campaigns.models import Announcement, Campaign, Role
 from campaigns.selectors import CONFIRMED_UNITS, chosen_quote
 from campaigns.services import margin
 from campaigns.views.access import seller_view
@@ -33,7 +33,7 @@ def pick_shop(request):
     return render(request, "dashboard/pick_shop.html", {"shops": shops})
 
 
-@seller_view
+@seller_view(Role.STAFF)
 def home(request, shop):
     context = {
         "shop": shop,
@@ -57,7 +57,7 @@ def overview_campaign(shop, campaign_id) -> Campaign:
     )
 
 
-@seller_view
+@seller_view(Role.STAFF)
 def overview(request, shop, campaign_id):
     return render_overview(request, shop, overview_campaign(shop, campaign_id))
 
@@ -110,7 +110,7 @@ def _go_figures(campaign) -> dict | None:
     return {"quote": quote, "margin": result, "loss": -result.profit if result.profit < 0 else None}
 
 
-@seller_view
+@seller_view(Role.STAFF)
 def poster(request, shop, campaign_id):
     """A printable poster: photo, prices, window and a QR code of the public page."""
     campaign = get_object_or_404(
@@ -124,7 +124,7 @@ def poster(request, shop, campaign_id):
     return render(request, "dashboard/campaigns/poster.html", context)
 
 
-@seller_view
+@seller_view(Role.STAFF)
 def qr_code(request, shop, campaign_id):
     campaign = get_object_or_404(Campaign.objects.filter(shop=shop), pk=campaign_id)
     qr = segno.make(request.build_absolute_uri(campaign.get_absolute_url()), error="m")

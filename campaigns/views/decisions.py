@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from campaigns.forms.decisions import ExtendWindowForm, ReasonForm
+from campaigns.models import Role
 from campaigns.views.access import seller_view
 from kernel.clock import shop_time
 from payments.exceptions import DecisionRefused, PaymentRefused
@@ -36,7 +37,7 @@ def _overview(shop, campaign):
     return redirect("dashboard:campaign", shop_slug=shop.slug, campaign_id=campaign.pk)
 
 
-@seller_view
+@seller_view(Role.MANAGER)
 @require_POST
 def campaign_start_production(request, shop, campaign_id):
     campaign = _campaign(shop, campaign_id)
@@ -55,7 +56,7 @@ def campaign_start_production(request, shop, campaign_id):
     return _overview(shop, campaign)
 
 
-@seller_view
+@seller_view(Role.MANAGER)
 @require_POST
 def campaign_finish_production(request, shop, campaign_id):
     campaign = _campaign(shop, campaign_id)
@@ -71,7 +72,7 @@ def campaign_finish_production(request, shop, campaign_id):
     return _overview(shop, campaign)
 
 
-@seller_view
+@seller_view(Role.MANAGER)
 @require_POST
 def campaign_extend(request, shop, campaign_id):
     campaign = _campaign(shop, campaign_id)
@@ -116,13 +117,13 @@ DECISIONS = {
 }
 
 
-@seller_view
+@seller_view(Role.MANAGER)
 @require_POST
 def campaign_fail(request, shop, campaign_id):
     return _decide(request, shop, campaign_id, "fail")
 
 
-@seller_view
+@seller_view(Role.MANAGER)
 @require_POST
 def campaign_cancel(request, shop, campaign_id):
     return _decide(request, shop, campaign_id, "cancel")

@@ -22,7 +22,7 @@ from campaigns.forms.editor import (
     VariantFormSet,
     suggested_window,
 )
-from campaigns.models import Campaign
+from campaigns.models import Campaign, Role
 from campaigns.services import campaigns as services
 from campaigns.services import photos as photo_services
 from campaigns.services import timing
@@ -43,7 +43,7 @@ def _add_refusal(form, broken: CampaignRuleBroken) -> None:
             form.add_error(field if field in form.fields else None, message)
 
 
-@seller_view
+@seller_view(Role.MANAGER)
 def campaign_new(request, shop):
     campaign = Campaign(shop=shop)
     if request.method == "POST":
@@ -70,7 +70,7 @@ def campaign_new(request, shop):
     return _render_editor(request, shop, None, form, variants)
 
 
-@seller_view
+@seller_view(Role.MANAGER)
 def campaign_edit(request, shop, campaign_id):
     campaign = _campaign(shop, campaign_id)
     if request.method == "POST":
@@ -111,7 +111,7 @@ def _render_editor(request, shop, campaign, form, variants):
     return render(request, "dashboard/campaigns/form.html", context, status=status)
 
 
-@seller_view
+@seller_view(Role.MANAGER)
 @require_POST
 def campaign_duplicate(request, shop, campaign_id):
     campaign = _campaign(shop, campaign_id)
@@ -124,7 +124,7 @@ def campaign_duplicate(request, shop, campaign_id):
     return redirect("dashboard:campaign_edit", shop_slug=shop.slug, campaign_id=copy.pk)
 
 
-@seller_view
+@seller_view(Role.MANAGER)
 @require_POST
 def campaign_publish(request, shop, campaign_id):
     campaign = _campaign(shop, campaign_id)
@@ -137,7 +137,7 @@ def campaign_publish(request, shop, campaign_id):
     return redirect("dashboard:campaign", shop_slug=shop.slug, campaign_id=campaign.pk)
 
 
-@seller_view
+@seller_view(Role.MANAGER)
 @require_POST
 def campaign_unpublish(request, shop, campaign_id):
     campaign = _campaign(shop, campaign_id)
@@ -153,7 +153,7 @@ def campaign_unpublish(request, shop, campaign_id):
 # --- photos ----------------------------------------------------------------------------------
 
 
-@seller_view
+@seller_view(Role.MANAGER)
 def campaign_photos(request, shop, campaign_id):
     campaign = _campaign(shop, campaign_id)
     posted = request.method == "POST"
@@ -190,7 +190,7 @@ def campaign_photos(request, shop, campaign_id):
     return render(request, "dashboard/campaigns/photos.html", context, status=status)
 
 
-@seller_view
+@seller_view(Role.MANAGER)
 @require_POST
 def campaign_photo(request, shop, campaign_id, photo_id):
     campaign = _campaign(shop, campaign_id)
@@ -204,7 +204,7 @@ def campaign_photo(request, shop, campaign_id, photo_id):
     return redirect("dashboard:campaign_photos", shop_slug=shop.slug, campaign_id=campaign.pk)
 
 
-@seller_view
+@seller_view(Role.MANAGER)
 @require_POST
 def campaign_photo_delete(request, shop, campaign_id, photo_id):
     campaign = _campaign(shop, campaign_id)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from campaigns.forms.shop import AlertsForm
-from campaigns.models import Email, SellerSettings
+from campaigns.models import Email, Role, SellerSettings
 from campaigns.services.outbox import send_again
 from campaigns.services.sellers import choose_alerts
 from campaigns.views.access import seller_view
@@ -18,7 +18,7 @@ EMAILS_PER_PAGE = 30
 
 
 @require_safe
-@seller_view
+@seller_view(Role.STAFF)
 def email_list(request, shop):
     status = request.GET.get("status", "")
     emails = shop.emails.all()
@@ -35,7 +35,7 @@ def email_list(request, shop):
 
 
 @require_POST
-@seller_view
+@seller_view(Role.STAFF)
 def email_send_again(request, shop, email_id):
     email = send_again(email=get_object_or_404(shop.emails, pk=email_id))
     if email.status == Email.Status.QUEUED:
@@ -49,7 +49,7 @@ def email_send_again(request, shop, email_id):
     return redirect("dashboard:emails", shop_slug=shop.slug)
 
 
-@seller_view
+@seller_view(Role.STAFF)
 def alerts(request, shop):
     current = SellerSettings.objects.filter(user=request.user).first()
     form = AlertsForm(request.POST or None, instance=current)

@@ -5,6 +5,7 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from campaigns.models import Role
 from campaigns.services.timing import CLOSING_DAY, PAY_DAY, in_payday_span
 from campaigns.views.access import seller_view
 from campaigns.views.charts import HEIGHT, WIDTH, bars
@@ -19,7 +20,7 @@ def hour_span(hour: int) -> str:
     return f"{hour:02d}:00–{(hour + 1) % 24:02d}:00"
 
 
-@seller_view
+@seller_view(Role.STAFF)
 @require_safe
 def shop_history(request, shop):
     history = order_history(shop)

@@ -7,11 +7,12 @@ from django.utils.translation import gettext as _
 
 from campaigns.exceptions import ShippingRefused
 from campaigns.forms.shipping import PickupPointForm, ShippingRuleForm, ZoneForm
+from campaigns.models import Role
 from campaigns.services import shipping
 from campaigns.views.access import seller_view
 
 
-@seller_view
+@seller_view(Role.OWNER)
 def shipping_settings(request, shop):
     currency = shop.currency
     rule_form = ShippingRuleForm(
@@ -28,7 +29,10 @@ def shipping_settings(request, shop):
                 if rule_form.is_valid():
                     data = rule_form.cleaned_data
                     shipping.set_rule(
-                        shop=shop, rule=data["shipping_rule"], flat_fee=data["shipping_flat_fee"]
+                        shop=shop,
+                        rule=data["shipping_rule"],
+                        flat_fee=data["shipping_flat_fee"],
+                        actor=request.user,
                     )
                     return _saved(request, shop, _("Ongkir settings saved."))
             elif action == "zone":
@@ -41,12 +45,15 @@ def shipping_settings(request, shop):
                         codes=zone_form.codes(),
                         fee=data["fee"] or 0,
                         fee_per_kg=data["fee_per_kg"] or 0,
+                        actor=request.user,
                     )
                     return _saved(request, shop, _("Zone “%(name)s” added.") % {"name": zone})
             elif action == "pickup":
                 pickup_form = PickupPointForm(request.POST)
                 if pickup_form.is_valid():
-                    point = shipping.add_pickup_point(shop=shop, **pickup_form.cleaned_data)
+                    point = shipping.add_pickup_point(
+                        shop=shop, actor=request.user, **pickup_form.cleaned_data
+                    )
                     return _saved(
                         request, shop, _("Pickup point “%(name)s” added.") % {"name": point}
                     )
@@ -59,7 +66,7 @@ def shipping_settings(request, shop):
                     else shipping.remove_pickup_point
                 )
                 key = "zone_id" if action == "zone-remove" else "point_id"
-                remove(shop=shop, **{key: int(request.POST["id"])})
+                remove(shop=shop, actor=request.user, **{key: int(request.POST["id"])})
                 return _saved(request, shop, _("Removed."))
             else:
                 messages.error(

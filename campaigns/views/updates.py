@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaigns.forms.updates import AnnouncementForm, ReviseDatesForm
+from campaigns.models import Role
 from campaigns.views.access import seller_view
 from campaigns.views.dashboard import overview_campaign, render_overview
 from orders.exceptions import AnnouncementRefused, RevisionRefused
@@ -21,7 +22,7 @@ def _overview(shop, campaign):
     return redirect("dashboard:campaign", shop_slug=shop.slug, campaign_id=campaign.pk)
 
 
-@seller_view
+@seller_view(Role.MANAGER)
 @require_POST
 def campaign_announce(request, shop, campaign_id):
     campaign = overview_campaign(shop, campaign_id)
@@ -37,7 +38,7 @@ def campaign_announce(request, shop, campaign_id):
     return render_overview(request, shop, campaign, announce_form=form, status=400)
 
 
-@seller_view
+@seller_view(Role.MANAGER)
 @require_POST
 def campaign_revise_dates(request, shop, campaign_id):
     campaign = overview_campaign(shop, campaign_id)

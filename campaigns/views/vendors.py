@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from campaigns.exceptions import CampaignRuleBroken
 from campaigns.forms.vendors import QuoteForm, VendorForm
+from campaigns.models import Role
 from campaigns.services import margin
 from campaigns.services import vendors as services
 from campaigns.views.access import seller_view
@@ -18,18 +19,18 @@ def _add_refusal(form, broken: CampaignRuleBroken) -> None:
             form.add_error(field if field in form.fields else None, message)
 
 
-@seller_view
+@seller_view(Role.MANAGER)
 def vendors(request, shop):
     context = {"shop": shop, "vendors": shop.vendors.all()}
     return render(request, "dashboard/campaigns/vendors.html", context)
 
 
-@seller_view
+@seller_view(Role.MANAGER)
 def vendor_new(request, shop):
     return _vendor_form(request, shop, vendor=None)
 
 
-@seller_view
+@seller_view(Role.MANAGER)
 def vendor_edit(request, shop, vendor_id):
     return _vendor_form(request, shop, vendor=get_object_or_404(shop.vendors, pk=vendor_id))
 
@@ -55,7 +56,7 @@ def _vendor_form(request, shop, vendor):
 # --- quotes ----------------------------------------------------------------------------------
 
 
-@seller_view
+@seller_view(Role.MANAGER)
 def campaign_quotes(request, shop, campaign_id):
     campaign = get_object_or_404(shop.campaigns.prefetch_related("variants"), pk=campaign_id)
     if request.method == "POST":
@@ -122,7 +123,7 @@ def _chosen_figures(campaign, quote, prices) -> dict:
     }
 
 
-@seller_view
+@seller_view(Role.MANAGER)
 @require_POST
 def campaign_quote_choose(request, shop, campaign_id, quote_id):
     campaign = get_object_or_404(shop.campaigns, pk=campaign_id)
@@ -132,7 +133,7 @@ def campaign_quote_choose(request, shop, campaign_id, quote_id):
     return redirect("dashboard:campaign_quotes", shop_slug=shop.slug, campaign_id=campaign.pk)
 
 
-@seller_view
+@seller_view(Role.MANAGER)
 @require_POST
 def campaign_quote_suggestions(request, shop, campaign_id):
     campaign = get_object_or_404(shop.campaigns, pk=campaign_id)

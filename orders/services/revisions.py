@@ -14,6 +14,7 @@ from kernel.clock import shop_day
 from kernel.sentences import say
 from orders import emails
 from orders.exceptions import RevisionRefused
+from orders.models import Order, OrderEvent
 
 # Before shipping the estimates still mean something to buyers; after a stop there is nothing
 # left to wait for.
@@ -115,10 +116,53 @@ def revise_dates(
                 "production_was": day(was_production),
                 "ships": day(locked.current_ships_on),
                 "ships_was": day(was_ships),
+                # Past the shop's threshold each buyer chooses on their order page.
+                "may_choose": "yes" if locked.delay_beyond_threshold else "",
+                "threshold": str(locked.shop.delay_threshold_days),
             }
 
         emails.email_campaign_buyers(locked, "dates_revised", dates)
     campaign.revised_production_ends_on = locked.revised_production_ends_on
     campaign.revised_ships_on = locked.revised_ships_on
     campaign.revision_reason = locked.revision_reason
+    return locked
+
+
+def delay_choice_open(order: Order) -> bool:
+    """The buyer may choose to keep waiting or cancel: shipping is estimated later than first
+    announced by more than the shop's threshold, the order has not shipped, and the buyer has
+    not yet agreed to wait for this estimate (a later slip asks again)."""
+    campaign = order.campaign
+    return (
+        order.status in Order.DELAY_CHOICE
+        and campaign.delay_beyond_threshold
+        and (order.waits_until is None or order.waits_until < campaign.current_ships_on)
+    )
+
+
+def keep_waiting(*, order: Order) -> Order:
+    """The buyer agrees to wait for the revised shipping estimate.
+
+    Rules: only while the choice is open (checked under the order's lock, so a double tap writes
+    once); the timeline says what they agreed to.
+    """
+    with transaction.atomic():
+        locked = (
+            Order.objects.select_for_update(of=("self",))
+            .select_related("campaign__shop")
+            .get(pk=order.pk)
+        )
+        if not delay_choice_open(locked):
+            raise RevisionRefused(_("There is nothing to choose on this order now."))
+        locked.waits_until = locked.campaign.current_ships_on
+        locked.save(update_fields=["waits_until", "updated_at"])
+        OrderEvent.objects.create(
+            order=locked,
+            kind=OrderEvent.Kind.NOTE,
+            note=say(
+                "The buyer chose to keep waiting for shipping around %(day)s.",
+                day=sentences.day(locked.waits_until),
+            ),
+        )
+    order.waits_until = locked.waits_until
     return locked

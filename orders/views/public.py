@@ -7,9 +7,11 @@ from kernel.whatsapp import wa_link
 from orders import chat
 from orders.models import Order
 from orders.selectors import order_for_buyer, order_timeline
+from orders.services.revisions import delay_choice_open
 from payments.forms.public import PaymentForm
 from payments.forms.refunds import buyer_refund_items
 from payments.selectors import accounts_for_buyers, order_payments
+from payments.services.cancellations import delay_refund_kept
 
 
 def buyer_order(token: str) -> Order:
@@ -48,7 +50,15 @@ def render_order_page(
         "pay": payments,
         "payment_form": payment_form,
         "refunds": refunds,
+        # Before any payment is sent the buyer may still change their mind.
+        "can_cancel": order.status == Order.Status.PENDING
+        and payments.waiting is None
+        and not payments.paid,
     }
+    if delay_choice_open(order):
+        # What cancelling now would give back, by the shop's policy in the PO terms.
+        kept = delay_refund_kept(order)
+        context["delay_refund"] = max(payments.paid - kept, 0)
     if shop.whatsapp:
         # The buyer's own words to the shop, in the language they read this page in.
         context["chat_link"] = wa_link(chat.order_question(order), phone=shop.whatsapp)

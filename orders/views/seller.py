@@ -12,6 +12,7 @@ from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from campaigns.models import Role
 from campaigns.selectors import order_emails
 from campaigns.views.access import seller_view
 from kernel.money import format_money
@@ -53,19 +54,19 @@ def _order_list(request, shop, campaign=None):
 
 
 @require_safe
-@seller_view
+@seller_view(Role.STAFF)
 def order_list(request, shop):
     return _order_list(request, shop)
 
 
 @require_safe
-@seller_view
+@seller_view(Role.STAFF)
 def campaign_orders(request, shop, campaign_id):
     return _order_list(request, shop, _campaign(shop, campaign_id))
 
 
 @require_safe
-@seller_view
+@seller_view(Role.STAFF)
 def order_detail(request, shop, code):
     order = _order(shop, code)
     return _render_detail(request, shop, order)
@@ -128,7 +129,7 @@ def _render_detail(
 
 
 @require_POST
-@seller_view
+@seller_view(Role.STAFF)
 def order_note(request, shop, code):
     order = _order(shop, code)
     form = InternalNoteForm(request.POST, instance=order)
@@ -140,7 +141,7 @@ def order_note(request, shop, code):
 
 
 @require_POST
-@seller_view
+@seller_view(Role.STAFF)
 def order_send_link(request, shop, code):
     """The buyer lost the e-mail with their private link: it goes out again."""
     order = _order(shop, code)
@@ -153,7 +154,7 @@ def order_send_link(request, shop, code):
 
 
 @require_POST
-@seller_view
+@seller_view(Role.MANAGER)
 def order_cancel(request, shop, code):
     order = _order(shop, code)
     form = CancelOrderForm(request.POST)
@@ -180,7 +181,7 @@ def order_cancel(request, shop, code):
 
 
 @require_safe
-@seller_view
+@seller_view(Role.STAFF)
 def campaign_recap(request, shop, campaign_id):
     campaign = _campaign(shop, campaign_id)
     include_pending = request.GET.get("pending") == "1"
@@ -199,7 +200,7 @@ def campaign_recap(request, shop, campaign_id):
 
 
 @require_safe
-@seller_view
+@seller_view(Role.STAFF)
 def campaign_export(request, shop, campaign_id):
     campaign = get_object_or_404(shop.campaigns.select_related("shop"), pk=campaign_id)
     return exports.orders_csv(campaign)

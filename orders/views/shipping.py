@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from campaigns.models import Role
 from campaigns.views.access import seller_view
 from orders.exceptions import ShippingRefused
 from orders.forms.shipping import BulkShippingForm, ShipOrderForm
@@ -36,7 +37,7 @@ ROWS_MAX_AGE = 60 * 60
 
 
 @require_POST
-@seller_view
+@seller_view(Role.STAFF)
 def order_ship(request, shop, code):
     order = _order(shop, code)
     form = ShipOrderForm(request.POST)
@@ -55,7 +56,7 @@ def order_ship(request, shop, code):
 
 
 @require_POST
-@seller_view
+@seller_view(Role.STAFF)
 def order_complete(request, shop, code):
     order = _order(shop, code)
     try:
@@ -72,7 +73,7 @@ def _campaign(shop, campaign_id):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@seller_view
+@seller_view(Role.STAFF)
 def campaign_shipping(request, shop, campaign_id):
     """GET: the paste form. POST: the preview of what it would ship; nothing is saved."""
     campaign = _campaign(shop, campaign_id)
@@ -106,7 +107,7 @@ def campaign_shipping(request, shop, campaign_id):
 
 
 @require_POST
-@seller_view
+@seller_view(Role.STAFF)
 def campaign_shipping_confirm(request, shop, campaign_id):
     campaign = _campaign(shop, campaign_id)
     try:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from campaigns.models import Role
 from campaigns.views.access import seller_view
 from kernel.ratelimit import allow_rate
 from kernel.whatsapp import wa_link
@@ -104,7 +105,7 @@ def _order(request, entry, form):
 
 
 @require_safe
-@seller_view
+@seller_view(Role.STAFF)
 def campaign_waitlist(request, shop, campaign_id):
     """The campaign's waiting list: who waits for what, in order, the units held and until when
     (with the WhatsApp message to send), and the orders it made."""

@@ -12,15 +12,16 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from campaigns.models import Campaign
-from kernel.sentences import Sentence, money, say_plural
+from campaigns.models import Campaign, DelayRefund
+from kernel.sentences import Sentence, day, money, say, say_plural
 from orders.models import Order
 from orders.services.fulfilment import complete_campaign_when_done
+from orders.services.revisions import delay_choice_open
 from orders.services.transitions import ALLOWED as ORDER_MOVES
 from orders.services.transitions import move_order
 from payments import emails
 from payments.exceptions import CancelRefused
-from payments.models import Refund
+from payments.models import Payment, Refund
 from payments.services.ledger import ZERO, refundable
 from payments.services.refunds import add_refund, check_reason
 
@@ -109,6 +110,74 @@ def cancel_locked(
             )
     emails.order_cancelled(order, reason=reason, refund=made)
     return Cancellation(order=order, refund=made)
+
+
+def buyer_may_cancel(order: Order) -> bool:
+    """A pending order with no payment sent (none waiting for review, none verified)."""
+    return (
+        order.status == Order.Status.PENDING
+        and not Payment.objects.filter(
+            order=order, status__in=(Payment.Status.SUBMITTED, Payment.Status.VERIFIED)
+        ).exists()
+    )
+
+
+def cancel_by_buyer(*, order: Order) -> Order:
+    """The buyer cancels their own order before paying; its units go back on sale at once.
+
+    Rules: only a pending order with no payment sent or verified, checked under the order's lock
+    (a proof sent from another tab at the same moment wins, and the order stays); nothing is
+    refunded, since nothing was received. The timeline says the buyer did it; the buyer gets the
+    usual cancellation e-mail.
+    """
+    with transaction.atomic():
+        locked = lock_order(order)
+        if not buyer_may_cancel(locked):
+            raise CancelRefused(
+                _(
+                    "This order can no longer be cancelled here: a payment was sent or it moved "
+                    "on. Ask the shop on WhatsApp."
+                )
+            )
+        cancel_locked(
+            locked, actor=None, reason=say("Cancelled by the buyer before paying."), refund=False
+        )
+    order.status = locked.status
+    return locked
+
+
+def delay_refund_kept(order: Order) -> Decimal:
+    """What the shop keeps when a buyer cancels over a delay, by its policy (PO terms)."""
+    if order.campaign.shop.delay_refund == DelayRefund.BEYOND_DEPOSIT:
+        return order.deposit_amount
+    return ZERO
+
+
+def cancel_over_delay(*, order: Order) -> Cancellation:
+    """The buyer refuses a delay beyond the shop's threshold: the order is cancelled, its units
+    go back, and what the shop's policy says goes on the refunds list (everything paid, or what
+    was paid beyond the down payment).
+
+    Rules: only while the choice is open (orders/services/revisions.py), checked under the lock.
+    """
+    with transaction.atomic():
+        locked = lock_order(order)
+        if not delay_choice_open(locked):
+            raise CancelRefused(_("There is nothing to choose on this order now."))
+        campaign = locked.campaign
+        reason = say(
+            "Cancelled by the buyer: shipping moved from %(was)s to %(now)s, more than the "
+            "shop's %(days)s days.",
+            was=day(campaign.ships_on),
+            now=day(campaign.current_ships_on),
+            days=campaign.shop.delay_threshold_days,
+        )
+        cancellation = cancel_locked(
+            locked, actor=None, reason=reason, kept=delay_refund_kept(locked)
+        )
+        complete_campaign_when_done(campaign, actor=None)
+    order.status = locked.status
+    return cancellation
 
 
 def cancellable(order: Order) -> bool:

@@ -5,12 +5,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from campaigns.models import Role
 from campaigns.views.access import seller_view
 from payments.forms.accounts import PaymentAccountForm
 from payments.models import PaymentAccount
+from payments.services.accounts import delete_account, save_account
 
 
-@seller_view
+@seller_view(Role.OWNER)
 def payment_accounts(request, shop):
     accounts = shop.payment_accounts.all()
     return render(
@@ -18,13 +20,13 @@ def payment_accounts(request, shop):
     )
 
 
-@seller_view
+@seller_view(Role.OWNER)
 def payment_account_new(request, shop):
     account = PaymentAccount(shop=shop, position=shop.payment_accounts.count())
     return _edit(request, shop, account)
 
 
-@seller_view
+@seller_view(Role.OWNER)
 def payment_account_edit(request, shop, account_id):
     return _edit(request, shop, get_object_or_404(shop.payment_accounts, pk=account_id))
 
@@ -35,7 +37,9 @@ def _edit(request, shop, account):
     if request.method == "POST":
         form = PaymentAccountForm(request.POST, request.FILES, instance=account)
         if form.is_valid():
-            form.save()
+            save_account(
+                account=form.save(commit=False), changed=form.changed_data, actor=request.user
+            )
             messages.success(request, _("Payment account saved."))
             return redirect("dashboard:payment_accounts", shop_slug=shop.slug)
     else:
@@ -44,10 +48,10 @@ def _edit(request, shop, account):
     return render(request, "dashboard/shop/payment_account_form.html", context)
 
 
-@seller_view
+@seller_view(Role.OWNER)
 @require_POST
 def payment_account_delete(request, shop, account_id):
     account = get_object_or_404(shop.payment_accounts, pk=account_id)
-    account.delete()
+    delete_account(account=account, actor=request.user)
     messages.success(request, _("Payment account deleted."))
     return redirect("dashboard:payment_accounts", shop_slug=shop.slug)

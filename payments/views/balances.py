@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from campaigns.models import Role
 from campaigns.views.access import seller_view
 from kernel.clock import shop_time
 from kernel.money import format_money
@@ -91,13 +92,13 @@ def _list(request, shop, *, failed: ExtendBalanceForm | None = None, failed_pk=N
 
 
 @require_GET
-@seller_view
+@seller_view(Role.MANAGER)
 def overdue_list(request, shop):
     return _list(request, shop)
 
 
 @require_POST
-@seller_view
+@seller_view(Role.MANAGER)
 def balance_extend(request, shop, code):
     order = _order(shop, code)
     form = ExtendBalanceForm(request.POST, order=order)
@@ -120,7 +121,7 @@ def balance_extend(request, shop, code):
 
 
 @require_POST
-@seller_view
+@seller_view(Role.MANAGER)
 def balance_cancel(request, shop, code):
     order = _order(shop, code)
     try:

@@ -8,6 +8,7 @@ check of who may see one is here (DESIGN.md, Buyer access and privacy).
 from django.http import FileResponse, Http404
 from django.views.decorators.http import require_GET
 
+from campaigns.models import Role
 from campaigns.views.access import seller_view
 from payments import selectors
 from payments.models import Payment, Refund
@@ -54,19 +55,19 @@ def buyer_refund_proof(request, token, refund_id):
 
 
 @require_GET
-@seller_view
+@seller_view(Role.STAFF)
 def payment_proof(request, shop, payment_id):
     return private_image(_found(selectors.shop_payment, shop, payment_id).proof)
 
 
 @require_GET
-@seller_view
+@seller_view(Role.STAFF)
 def payment_proof_thumbnail(request, shop, payment_id):
     payment = _found(selectors.shop_payment, shop, payment_id)
     return private_image(payment.proof_thumbnail or payment.proof)
 
 
 @require_GET
-@seller_view
+@seller_view(Role.MANAGER)
 def refund_proof(request, shop, refund_id):
     return private_image(_found(selectors.shop_refund, shop, refund_id).proof)

@@ -5,19 +5,30 @@ Reached only through the order's secret link (DESIGN.md, Buyer access and privac
 """
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from kernel.exceptions import Refused
+from kernel.money import format_money
 from kernel.ratelimit import allow_rate
+from orders.services.revisions import keep_waiting
 from orders.views.public import buyer_order, render_order_page
 from payments import selectors
-from payments.exceptions import InvalidAmount, InvalidProof, InvalidRefund, PaymentRefused
+from payments.exceptions import (
+    CancelRefused,
+    InvalidAmount,
+    InvalidProof,
+    InvalidRefund,
+    PaymentRefused,
+)
 from payments.forms.public import PaymentForm
 from payments.forms.refunds import RefundDetailsForm
 from payments.models import Refund
+from payments.services.cancellations import cancel_by_buyer, cancel_over_delay
 from payments.services.payments import submit_payment
 from payments.services.refunds import give_refund_details
 
@@ -46,6 +57,54 @@ def pay(request, token):
         else:
             return redirect(f"{order.get_absolute_url()}#payments")
     return render_order_page(request, order, payment_form=form, status=status)
+
+
+@never_cache
+@require_POST
+def cancel(request, token):
+    """The buyer cancels their order before paying: a ticked box, then the order is cancelled."""
+    order = buyer_order(token)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Tick the box to confirm that you want to cancel the order."))
+        return redirect(f"{order.get_absolute_url()}#cancel")
+    try:
+        cancel_by_buyer(order=order)
+    except CancelRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("Your order is cancelled. Nothing was charged."))
+    return redirect(order.get_absolute_url())
+
+
+@never_cache
+@require_POST
+def delay_choice(request, token):
+    """The dates slipped past the shop's threshold: the buyer keeps waiting, or cancels and is
+    refunded as the PO terms say."""
+    order = buyer_order(token)
+    choice = request.POST.get("choice")
+    try:
+        if choice == "wait":
+            keep_waiting(order=order)
+            messages.success(request, _("Thank you for waiting. The shop is told."))
+        elif choice == "cancel" and request.POST.get("confirm") == "yes":
+            cancellation = cancel_over_delay(order=order)
+            if cancellation.refund is not None:
+                messages.success(
+                    request,
+                    _("Your order is cancelled; the shop will send back %(amount)s.")
+                    % {"amount": format_money(cancellation.refund.amount, order.currency)},
+                )
+            else:
+                messages.success(request, _("Your order is cancelled."))
+        else:
+            messages.error(
+                request, _("Choose to keep waiting, or tick the box to cancel the order.")
+            )
+            return redirect(f"{order.get_absolute_url()}#delay")
+    except Refused as refusal:
+        messages.error(request, refusal.message)
+    return redirect(order.get_absolute_url())
 
 
 def _refund(token, refund_id) -> Refund:

@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from campaigns.models import Role
 from campaigns.views.access import seller_view
 from kernel.money import format_money
 from orders.views.seller import _order, _render_detail
@@ -19,7 +20,7 @@ FIELD_OF = {InvalidAmount: "amount", InvalidProof: "proof"}
 
 
 @require_POST
-@seller_view
+@seller_view(Role.MANAGER)
 def order_payment_record(request, shop, code):
     order = _order(shop, code)
     form = RecordPaymentForm(request.POST, request.FILES, currency=order.currency)

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from campaigns.models import Role
 from campaigns.views.access import seller_view
 from kernel.money import format_money
 from kernel.whatsapp import wa_link
@@ -81,13 +82,13 @@ def _list(request, shop, *, failed: RefundSentForm | None = None, status: int = 
 
 
 @require_GET
-@seller_view
+@seller_view(Role.MANAGER)
 def refund_list(request, shop):
     return _list(request, shop)
 
 
 @require_POST
-@seller_view
+@seller_view(Role.MANAGER)
 def refund_sent(request, shop, refund_id):
     refund = _refund(shop, refund_id)
     form = RefundSentForm(request.POST, request.FILES, refund=refund)
@@ -119,7 +120,7 @@ def refund_sent(request, shop, refund_id):
 
 
 @require_POST
-@seller_view
+@seller_view(Role.MANAGER)
 def order_refund(request, shop, code):
     """Refund what a cancelled or expired order still holds, from the seller's order page."""
     try:

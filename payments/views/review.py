@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from campaigns.models import Role
 from campaigns.views.access import seller_view
 from kernel.money import format_money, quantize
 from kernel.whatsapp import wa_link
@@ -77,13 +78,13 @@ def _payment(shop, payment_id) -> Payment:
 
 
 @require_GET
-@seller_view
+@seller_view(Role.STAFF)
 def payment_queue(request, shop):
     return _queue(request, shop)
 
 
 @require_POST
-@seller_view
+@seller_view(Role.STAFF)
 def payment_verify(request, shop, payment_id):
     payment = _payment(shop, payment_id)
     currency = payment.order.currency
@@ -113,7 +114,7 @@ def payment_verify(request, shop, payment_id):
 
 
 @require_POST
-@seller_view
+@seller_view(Role.STAFF)
 def payment_reject(request, shop, payment_id):
     payment = _payment(shop, payment_id)
     form = RejectForm(request.POST, prefix=f"p{payment.pk}")

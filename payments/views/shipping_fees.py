@@ -6,6 +6,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from campaigns.models import Role
 from campaigns.views.access import seller_view
 from kernel.money import format_money
 from orders.views.seller import _order, _render_detail
@@ -15,7 +16,7 @@ from payments.services.shipping_fees import set_shipping_fee
 
 
 @require_POST
-@seller_view
+@seller_view(Role.MANAGER)
 def order_shipping_fee(request, shop, code):
     order = _order(shop, code)
     form = ShippingFeeForm(request.POST, currency=order.currency)

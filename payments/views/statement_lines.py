@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from campaigns.models import Role
 from campaigns.views.access import seller_view
 from kernel.money import AmountNotUnderstood, format_money, parse_amount
 from orders import selectors as order_selectors
@@ -34,7 +35,7 @@ def _line(shop, line_id) -> StatementLine:
 
 
 @require_safe
-@seller_view
+@seller_view(Role.MANAGER)
 def line_list(request, shop):
     page = Paginator(selectors.open_lines(shop), LINES_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "dashboard/payments/statement_lines.html", {"shop": shop, "page": page})
@@ -72,13 +73,13 @@ def _detail(request, shop, line, *, dismiss_form=None, error: str = "", status: 
 
 
 @require_safe
-@seller_view
+@seller_view(Role.MANAGER)
 def line_detail(request, shop, line_id):
     return _detail(request, shop, _line(shop, line_id))
 
 
 @require_POST
-@seller_view
+@seller_view(Role.MANAGER)
 def line_match(request, shop, line_id):
     line = _line(shop, line_id)
     try:
@@ -102,7 +103,7 @@ def line_match(request, shop, line_id):
 
 
 @require_POST
-@seller_view
+@seller_view(Role.MANAGER)
 def line_dismiss(request, shop, line_id):
     line = _line(shop, line_id)
     form = DismissLineForm(request.POST)

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
+from campaigns.models import Role
 from campaigns.views.access import seller_view
 from payments import selectors
 from payments.exceptions import PaymentRefused, StatementRefused
@@ -55,13 +56,13 @@ def _list(request, shop, *, form=None, status=200):
 
 
 @require_safe
-@seller_view
+@seller_view(Role.MANAGER)
 def statement_list(request, shop):
     return _list(request, shop)
 
 
 @require_POST
-@seller_view
+@seller_view(Role.MANAGER)
 def statement_upload(request, shop):
     form = StatementUploadForm(request.POST, request.FILES, shop=shop)
     if not form.is_valid():
@@ -82,7 +83,7 @@ def statement_upload(request, shop):
     return _to("statement", statement)
 
 
-@seller_view
+@seller_view(Role.MANAGER)
 def statement_columns(request, shop, statement_id):
     statement = _statement(shop, statement_id)
     if statement.status != StatementImport.Status.DRAFT or statement.layout != "csv":
@@ -109,7 +110,7 @@ def statement_columns(request, shop, statement_id):
 
 
 @require_safe
-@seller_view
+@seller_view(Role.MANAGER)
 def statement_detail(request, shop, statement_id):
     statement = _statement(shop, statement_id)
     if statement.status == StatementImport.Status.CONFIRMED:
@@ -149,7 +150,7 @@ def _result(request, shop, statement):
 
 
 @require_POST
-@seller_view
+@seller_view(Role.MANAGER)
 def statement_confirm(request, shop, statement_id):
     statement = _statement(shop, statement_id)
     try:

@@ -29,6 +29,8 @@ def settings_data(shop, **changes) -> dict:
         "time_zone": shop.time_zone,
         "hold_hours": shop.hold_hours,
         "policy": "",
+        "delay_threshold_days": shop.delay_threshold_days,
+        "delay_refund": shop.delay_refund,
     }
     data.update(changes)
     return data
@@ -197,16 +199,22 @@ def test_a_logo_can_be_cleared(seller, shop):
     assert not shop.logo
 
 
-def test_any_member_may_change_the_settings(client, shop, member):
-    # given
+def test_only_owners_change_the_settings_and_the_log_says_what_changed(client, shop, member):
+    # given a manager
     client.force_login(member)
 
-    # when
-    client.post(settings_url(shop), settings_data(shop, name="Rajut Budi"))
+    # when the manager tries, then the owner
+    refused = client.post(settings_url(shop), settings_data(shop, name="Rajut Budi"))
+    client.force_login(shop.owner)
+    client.post(settings_url(shop), settings_data(shop, name="Rajut Ani", policy="No refunds."))
 
     # then
     shop.refresh_from_db()
-    assert shop.name == "Rajut Budi"
+    assert refused.status_code == 403
+    assert shop.name == "Rajut Ani"
+    entry = shop.log.get()
+    assert (entry.actor, entry.kind) == (shop.owner, "settings")
+    assert str(entry.note) == "Settings changed: name, shop policy."
 
 
 # Who may open these pages
@@ -262,3 +270,17 @@ def test_the_dashboard_nav_links_to_settings_payment_accounts_and_members(seller
     assert settings_url(shop) in text
     assert reverse("dashboard:payment_accounts", args=[shop.slug]) in text
     assert members_url(shop) in text
+
+
+def test_the_owner_sets_what_buyers_may_refuse_when_dates_slip(seller, shop):
+    # when
+    seller.post(
+        settings_url(shop),
+        settings_data(shop, delay_threshold_days="7", delay_refund="beyond_deposit"),
+    )
+    refused = seller.post(settings_url(shop), settings_data(shop, delay_threshold_days="-1"))
+
+    # then
+    shop.refresh_from_db()
+    assert (shop.delay_threshold_days, shop.delay_refund) == (7, "beyond_deposit")
+    assert "Ensure this value is greater than or equal to 0." in refused.content.decode()

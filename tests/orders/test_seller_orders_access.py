@@ -80,9 +80,9 @@ def test_another_shops_order_or_campaign_through_my_own_shop_is_not_found(seller
 
 
 def test_a_second_member_of_the_shop_works_on_its_orders_too(client, shop, sinta_order):
-    # given a team member who is not the owner
+    # given a manager of the team, not the owner
     member = make_user()
-    shop.members.add(member)
+    shop.members.add(member, through_defaults={"role": "manager"})
     client.force_login(member)
     # when she cancels an order
     client.post(order_url(sinta_order, "dashboard:order_cancel"), {"reason": "Duplicate"})

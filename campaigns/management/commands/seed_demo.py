@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from PIL import Image, ImageDraw, ImageFont
 
-from campaigns.models import Campaign, PickupPoint, ShippingRule, ShippingZone, Shop
+from campaigns.models import Campaign, PickupPoint, Role, ShippingRule, ShippingZone, Shop
 from campaigns.services.photos import add_campaign_image
 from campaigns.services.vendors import add_quote, choose_quote, save_vendor
 from kernel.phones import to_e164
@@ -88,7 +88,7 @@ class Command(BaseCommand):
             policy="DP tidak bisa dikembalikan setelah produksi dimulai. Kalau kuota minimum PO "
             "tidak tercapai, semua pembayaran dikembalikan penuh dalam 3 hari kerja.",
         )
-        shop.members.add(seller)
+        shop.members.add(seller, through_defaults={"role": Role.OWNER})
         # Ongkir by destination and weight, as most Indonesian POs charge it, and a pickup.
         ShippingZone.objects.create(
             shop=shop, name="Jawa", regions=JAVA, fee=Decimal(12000), fee_per_kg=Decimal(4000)

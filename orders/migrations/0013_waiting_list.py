@@ -9,8 +9,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0012_waiting_list_holds'),
-        ('orders', '0011_order_ongkir'),
+        ('campaigns', '0015_waiting_list_holds'),
+        ('orders', '0012_buyer_waits_until'),
     ]
 
     operations = [

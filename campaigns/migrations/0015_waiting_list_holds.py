@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0011_shipping_rates'),
+        ('campaigns', '0014_delay_threshold_and_refund'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
