@@ -41,5 +41,7 @@ class Command(BaseCommand):
             f"Expired orders: {report.expired}. "
             f"Deposit reminders sent: {report.deposit_reminders}. "
             f"Balance reminders sent: {report.balance_reminders}. "
-            f"Seller alerts: {report.alerts}. E-mails queued again: {report.emails_requeued}."
+            f"Seller alerts: {report.alerts}. E-mails queued again: {report.emails_requeued}. "
+            f"Waiting-list holds lapsed: {report.holds_lapsed}. "
+            f"Waiting-list offers: {report.offers}."
         )
