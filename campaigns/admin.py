@@ -90,8 +90,8 @@ class VendorAdmin(admin.ModelAdmin):
 class VariantInline(admin.TabularInline):
     model = Variant
     extra = 0
-    fields = ["name", "price", "capacity", "reserved", "position"]
-    readonly_fields = ["reserved"]
+    fields = ["name", "price", "capacity", "reserved", "held", "position"]
+    readonly_fields = ["reserved", "held"]
 
 
 class CampaignImageInline(admin.TabularInline):
@@ -138,8 +138,8 @@ class CampaignAdmin(admin.ModelAdmin):
     date_hierarchy = "opens_at"
     prepopulated_fields = {"slug": ["title"]}
     # The status moves through campaigns/services/transitions.py (with its event), `reserved`
-    # through orders/services/stock.py: neither can be typed in here.
-    readonly_fields = ["status", "reserved", "created_at", "updated_at"]
+    # and `held` through orders/services/stock.py: none can be typed in here.
+    readonly_fields = ["status", "reserved", "held", "created_at", "updated_at"]
     list_select_related = ["shop"]
     inlines = [VariantInline, CampaignImageInline, VendorQuoteInline, CampaignEventInline]
 

@@ -109,6 +109,7 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # worker and host shares (or in Redis, when CACHE_URL names it), so 4 workers hold them exactly.
 ORDER_RATE = env.str("ORDER_RATE", default="20/600")
 PROOF_RATE = env.str("PROOF_RATE", default="10/600")
+WAITLIST_RATE = env.str("WAITLIST_RATE", default="10/600")
 # Password reset e-mails asked for, per client address and per e-mail address typed.
 PASSWORD_RESET_RATE = env.str("PASSWORD_RESET_RATE", default="5/3600")
 # "Find my orders" requests, per client address and per e-mail or WhatsApp number typed.

@@ -8,8 +8,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from kernel.admin import ReadOnlyInline, act_on_each, money
-from orders.models import Order, OrderEvent, OrderLine, TransferAmount
+from kernel.admin import ReadOnlyInline, ViewOnly, act_on_each, money
+from orders.models import Order, OrderEvent, OrderLine, TransferAmount, WaitlistEntry
 from orders.services.fulfilment import mark_shipped
 from payments.models import Payment, Refund
 from payments.services.cancellations import cancel_order
@@ -215,3 +215,14 @@ class OrderAdmin(admin.ModelAdmin):
             ),
         )
         return None
+
+
+@admin.register(WaitlistEntry)
+class WaitlistEntryAdmin(ViewOnly, admin.ModelAdmin):
+    """The waiting lists, read-only: places, offers and holds move only through
+    orders/services/waitlist.py (the units held are counted on the campaign)."""
+
+    list_display = ["name", "campaign", "variant", "quantity", "status", "held", "joined_at"]
+    list_filter = ["status"]
+    search_fields = ["name", "phone", "email", "campaign__title"]
+    list_select_related = ["campaign", "variant"]

@@ -254,3 +254,33 @@ def refund_question(refund, *, order: Order) -> str:
         amount=_money(refund.amount, order),
         reference=refund.reference,
     )
+
+
+# --- the waiting list ----------------------------------------------------------------------------
+
+
+def waitlist_offer(entry, *, url: str) -> str:
+    """The seller tells a buyer on the waiting list that units are held for them (in the
+    language the buyer joined in), with their private link."""
+    with translation.override(entry.language):
+        return _(
+            "Hello %(name)s, good news from %(shop)s: %(held)d × %(item)s of “%(campaign)s” came "
+            "back and is held for you until %(until)s. Order it here: %(url)s"
+        ) % {
+            "name": entry.name,
+            "shop": entry.campaign.shop.name,
+            "held": entry.held,
+            "item": entry.variant.name,
+            "campaign": entry.campaign.title,
+            "until": shop_time(entry.campaign.shop, entry.offer_expires_at),
+            "url": url,
+        }
+
+
+def waitlist_question(entry) -> str:
+    """A buyer on the waiting list asks the shop about it (no private link)."""
+    return _("Hello %(shop)s, I am on the waiting list for “%(campaign)s” (%(item)s).") % {
+        "shop": entry.campaign.shop.name,
+        "campaign": entry.campaign.title,
+        "item": entry.variant.name,
+    }

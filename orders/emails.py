@@ -15,7 +15,7 @@ from kernel.mail import absolute
 from kernel.money import format_money
 from kernel.whatsapp import wa_link
 from orders import chat
-from orders.models import Order
+from orders.models import Order, WaitlistEntry
 
 
 def order_context(order: Order) -> dict:
@@ -169,4 +169,58 @@ def window_extended(campaign: Campaign, closes_at: datetime) -> int:
         campaign,
         "window_extended",
         lambda language: {"closes": shop_time(campaign.shop, closes_at, language)},
+    )
+
+
+# --- the waiting list --------------------------------------------------------------------------
+
+
+def waitlist_context(entry: WaitlistEntry) -> dict:
+    """Plain strings about a place on the waiting list, in the buyer's language."""
+    campaign = entry.campaign
+    shop = campaign.shop
+    with translation.override(entry.language):
+        whatsapp = (
+            wa_link(chat.waitlist_question(entry), phone=shop.whatsapp) if shop.whatsapp else ""
+        )
+    return {
+        "whatsapp": whatsapp,
+        "buyer_name": entry.name,
+        "shop": shop.name,
+        "campaign": campaign.title,
+        "variant": entry.variant.name,
+        "quantity": str(entry.quantity),
+        "held": str(entry.held),
+        "until": shop_time(shop, entry.offer_expires_at, entry.language)
+        if entry.offer_expires_at
+        else "",
+        "link": absolute(entry.get_absolute_url()),
+    }
+
+
+def waitlist_joined(entry: WaitlistEntry) -> None:
+    """The buyer is on the list: their private link, to follow their place or leave."""
+    _send_to_waiting(entry, "waitlist_joined")
+
+
+def waitlist_offer(entry: WaitlistEntry) -> None:
+    """Units came back and are held for the buyer until the offer's end."""
+    _send_to_waiting(entry, "waitlist_offer")
+
+
+def waitlist_link(entry: WaitlistEntry, *, now: datetime) -> None:
+    """The buyer asked to join again: the link to the place they have, at most once an hour
+    (the join form can be sent by anyone who knows the number)."""
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    _send_to_waiting(entry, "waitlist_joined", key=f"waitlist-{entry.pk}-{hour:%Y%m%d%H}")
+
+
+def _send_to_waiting(entry: WaitlistEntry, template: str, key: str | None = None) -> None:
+    queue_email(
+        to=entry.email,
+        language=entry.language,
+        template=template,
+        context=waitlist_context(entry),
+        shop=entry.campaign.shop,
+        key=key,
     )

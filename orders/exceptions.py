@@ -76,3 +76,13 @@ class TransferCodesExhausted(OrderRefused):
         "code is left for it. Please try again once some of them are paid."
     )
     http_status = 409
+
+
+# --- the waiting list (orders/services/waitlist.py) -------------------------------------------
+
+
+class WaitlistRefused(Refused):
+    """Joining, leaving or ordering from the waiting list, refused; nothing changed."""
+
+    message = _("The waiting list could not take this.")
+    http_status = 409

@@ -368,3 +368,83 @@ class CampaignHour(models.Model):
 
     def __str__(self):
         return f"{self.campaign_id} {self.hour:%Y-%m-%d %H}:00: {self.orders}"
+
+
+class WaitlistEntry(models.Model):
+    """A buyer waiting for units of a sold-out campaign (or variant), in the order they joined.
+
+    When units come back the next in line get an offer: the units are held for them (the
+    campaign's and the variant's `held` counters, taken by the same conditional UPDATE as an
+    order's) until `offer_expires_at`, and reached through the entry's private link. Written only
+    by orders/services/waitlist.py (and placing.py, which turns a hold into an order).
+    """
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        OFFERED = "offered", _("Units held")
+        ORDERED = "ordered", _("Ordered")
+        LAPSED = "lapsed", _("Hold lapsed")
+        LEFT = "left", _("Left the list")
+
+    # On the list: these may still get (or hold) units.
+    ACTIVE = (Status.WAITING, Status.OFFERED)
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="waitlist")
+    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="waitlist")
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.WAITING
+    )
+    name = models.CharField(_("name"), max_length=100)
+    phone = models.CharField(_("WhatsApp number"), max_length=20)
+    email = models.EmailField(_("email"))
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    quantity = models.PositiveIntegerField(_("units wanted"))
+    # Units held for this buyer while the offer lasts; 0 otherwise.
+    held = models.PositiveIntegerField(_("units held"), default=0)
+    offered_at = models.DateTimeField(_("offered"), null=True, blank=True)
+    offer_expires_at = models.DateTimeField(_("held until"), null=True, blank=True)
+    order = models.OneToOneField(
+        Order,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="waitlist_entry",
+        verbose_name=_("order"),
+    )
+    joined_at = models.DateTimeField(_("joined"), default=timezone.now)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("waiting-list entry")
+        verbose_name_plural = _("waiting list")
+        ordering = ["joined_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="waitlist_quantity_positive"),
+            # Units are held exactly while an offer is open, never more than were asked for.
+            models.CheckConstraint(
+                condition=(
+                    Q(status="offered", held__gt=0, offer_expires_at__isnull=False)
+                    | (~Q(status="offered") & Q(held=0))
+                )
+                & Q(held__lte=F("quantity")),
+                name="waitlist_holds_only_while_offered",
+            ),
+            models.UniqueConstraint(
+                fields=["variant", "phone"],
+                condition=Q(status__in=("waiting", "offered")),
+                name="waitlist_one_place_per_buyer_and_variant",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["campaign", "status", "joined_at"]),
+            models.Index(fields=["status", "offer_expires_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.name}: {self.quantity} × {self.variant_id}"
+
+    def get_absolute_url(self):
+        return reverse("orders:waitlist_entry", kwargs={"token": self.token})

@@ -17,7 +17,15 @@ from campaigns.models import Campaign, Shop, Variant
 from campaigns.selectors import CONFIRMED_UNITS
 from campaigns.services.timing import in_payday_span
 from kernel.phones import to_e164
-from orders.models import CampaignHour, CampaignTally, Order, OrderEvent, OrderLine, VariantTally
+from orders.models import (
+    CampaignHour,
+    CampaignTally,
+    Order,
+    OrderEvent,
+    OrderLine,
+    VariantTally,
+    WaitlistEntry,
+)
 
 
 def order_for_buyer(token: str) -> Order:
@@ -399,3 +407,57 @@ def order_history(shop: Shop) -> OrderHistory:
         by_hour[local.hour] += orders
         campaigns.add(campaign_id)
     return OrderHistory(by_day=dict(by_day), by_hour=dict(by_hour), campaigns=len(campaigns))
+
+
+# --- the waiting list ----------------------------------------------------------------------------
+
+
+def waitlist_entry_for_buyer(token: str) -> WaitlistEntry:
+    """The place behind a private waiting-list link (WaitlistEntry.DoesNotExist otherwise)."""
+    return WaitlistEntry.objects.select_related("campaign__shop", "variant", "order").get(
+        token=token
+    )
+
+
+def place_in_line(entry: WaitlistEntry) -> int | None:
+    """1 for the next to be offered units of its variant; None once off the waiting line."""
+    if entry.status != WaitlistEntry.Status.WAITING:
+        return None
+    ahead = WaitlistEntry.objects.filter(
+        variant_id=entry.variant_id, status=WaitlistEntry.Status.WAITING
+    ).filter(Q(joined_at__lt=entry.joined_at) | Q(joined_at=entry.joined_at, pk__lt=entry.pk))
+    return ahead.count() + 1
+
+
+@dataclass(frozen=True)
+class Waitlist:
+    """A campaign's waiting list as the seller reads it: figures, then every place in order."""
+
+    entries: list
+    waiting: int
+    units_wanted: int
+    offers: int
+    units_held: int
+
+
+def campaign_waitlist(campaign: Campaign) -> Waitlist:
+    """Every place on the campaign's list, first joined first, with the order each made; one
+    query whatever their number."""
+    entries = list(
+        WaitlistEntry.objects.filter(campaign=campaign)
+        .select_related("variant", "order")
+        .order_by("joined_at", "pk")
+    )
+    waiting = [e for e in entries if e.status == WaitlistEntry.Status.WAITING]
+    offers = [e for e in entries if e.status == WaitlistEntry.Status.OFFERED]
+    line = Counter()
+    for entry in waiting:
+        line[entry.variant_id] += 1
+        entry.place = line[entry.variant_id]
+    return Waitlist(
+        entries=entries,
+        waiting=len(waiting),
+        units_wanted=sum(e.quantity for e in waiting),
+        offers=len(offers),
+        units_held=sum(e.held for e in offers),
+    )

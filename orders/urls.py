@@ -1,12 +1,13 @@
 from django.urls import path
 
-from orders.views import finding, seller, shipping
+from orders.views import finding, seller, shipping, waitlist
 from orders.views import public as views
 
 app_name = "orders"
 urlpatterns = [
     path("o/<str:token>/", views.order_detail, name="detail"),
     path("o/<str:token>/received/", shipping.order_received, name="received"),
+    path("w/<str:token>/", waitlist.waitlist_entry, name="waitlist_entry"),
     # Three segments: never taken for a campaign's /<shop>/<campaign>/.
     path("<slug:shop_slug>/orders/find/", finding.find_my_orders, name="find"),
 ]
@@ -30,5 +31,6 @@ dashboard_patterns = [
     ),
     path(f"{campaign}orders/", seller.campaign_orders, name="campaign_orders"),
     path(f"{campaign}recap/", seller.campaign_recap, name="campaign_recap"),
+    path(f"{campaign}waiting-list/", waitlist.campaign_waitlist, name="campaign_waitlist"),
     path(f"{campaign}orders.csv", seller.campaign_export, name="campaign_export"),
 ]

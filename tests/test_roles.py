@@ -35,6 +35,7 @@ LEAST_ROLE = {
     "campaign_shipping_confirm": S,
     "campaign_orders": S,
     "campaign_recap": S,
+    "campaign_waitlist": S,
     "campaign_export": S,
     "payments": S,
     "payment_verify": S,

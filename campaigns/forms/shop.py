@@ -155,6 +155,7 @@ class ShopSettingsForm(forms.ModelForm):
             "currency",
             "time_zone",
             "unique_codes",
+            "hold_hours",
             "policy",
             "delay_threshold_days",
             "delay_refund",

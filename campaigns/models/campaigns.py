@@ -16,12 +16,16 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.models.shops import Shop
 from kernel.money import MONEY
 
+COUNTERS = frozenset({"reserved", "held"})
+
 
 class CounterGuard(models.Model):
-    """`reserved` is changed only by the conditional UPDATEs in orders/services/stock.py.
+    """`reserved` and `held` are changed only by the conditional UPDATEs in
+    orders/services/stock.py.
 
     A save of a loaded row (the admin, an editor, a script) writes every other field but never
-    `reserved`, so an order placed while the row was open in a form is never lost.
+    the counters, so an order placed (or a unit held) while the row was open in a form is never
+    lost.
     """
 
     class Meta:
@@ -32,7 +36,7 @@ class CounterGuard(models.Model):
             kwargs["update_fields"] = [
                 field.name
                 for field in self._meta.concrete_fields
-                if not field.primary_key and field.name != "reserved"
+                if not field.primary_key and field.name not in COUNTERS
             ]
         super().save(*args, **kwargs)
 
@@ -94,6 +98,11 @@ class Campaign(CounterGuard):
     # Units held by every order that is not expired or cancelled, pending ones included: they
     # keep their units until their deposit deadline. Only changed by conditional UPDATEs.
     reserved = models.PositiveIntegerField(_("units ordered"), default=0, editable=False)
+    # Units held for buyers on the waiting list while their offer lasts (orders/services/
+    # waitlist.py): nobody else may take them, and they are not ordered yet.
+    held = models.PositiveIntegerField(
+        _("units held for the waiting list"), default=0, db_default=0, editable=False
+    )
     max_per_order = models.PositiveIntegerField(
         _("most units per order"), null=True, blank=True, validators=[MinValueValidator(1)]
     )
@@ -181,8 +190,8 @@ class Campaign(CounterGuard):
                 condition=Q(closes_at__gt=F("opens_at")), name="campaign_closes_after_opening"
             ),
             models.CheckConstraint(
-                condition=Q(capacity__isnull=True) | Q(reserved__lte=F("capacity")),
-                name="campaign_reserved_within_capacity",
+                condition=Q(capacity__isnull=True) | Q(reserved__lte=F("capacity") - F("held")),
+                name="campaign_ordered_and_held_within_capacity",
             ),
             models.CheckConstraint(condition=Q(min_quantity__gte=1), name="campaign_min_positive"),
             models.CheckConstraint(
@@ -213,8 +222,8 @@ class Campaign(CounterGuard):
             errors["closes_at"] = _("The window must close after it opens.")
         if self.capacity is not None and self.min_quantity and self.min_quantity > self.capacity:
             errors["min_quantity"] = _("The minimum cannot be more than the capacity.")
-        if self.capacity is not None and self.capacity < self.reserved:
-            errors["capacity"] = capacity_below_reserved(self.reserved)
+        if self.capacity is not None and self.capacity < self.reserved + self.held:
+            errors["capacity"] = capacity_below_reserved(self.reserved, self.held)
         if self.deposit_rule == self.DepositRule.PERCENT and not (
             0 < (self.deposit_value or 0) <= 100
         ):
@@ -241,7 +250,9 @@ class Campaign(CounterGuard):
 
     @property
     def units_left(self) -> int | None:
-        return None if self.capacity is None else self.capacity - self.reserved
+        """Units a buyer from the public page may still order: those held for the waiting list
+        are not among them."""
+        return None if self.capacity is None else self.capacity - self.reserved - self.held
 
     @property
     def awaits_decisions(self) -> bool:
@@ -326,6 +337,9 @@ class Variant(CounterGuard):
         help_text=_("Optional limit for this variant alone."),
     )
     reserved = models.PositiveIntegerField(_("units ordered"), default=0, editable=False)
+    held = models.PositiveIntegerField(
+        _("units held for the waiting list"), default=0, db_default=0, editable=False
+    )
     # For ongkir by weight: each unit's packed weight.
     weight_grams = models.PositiveIntegerField(_("weight (grams)"), default=0, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -338,8 +352,8 @@ class Variant(CounterGuard):
             models.UniqueConstraint(fields=["campaign", "name"], name="variant_name_unique"),
             models.CheckConstraint(condition=Q(price__gt=0), name="variant_price_positive"),
             models.CheckConstraint(
-                condition=Q(capacity__isnull=True) | Q(reserved__lte=F("capacity")),
-                name="variant_reserved_within_capacity",
+                condition=Q(capacity__isnull=True) | Q(reserved__lte=F("capacity") - F("held")),
+                name="variant_ordered_and_held_within_capacity",
             ),
             models.CheckConstraint(
                 condition=Q(capacity__isnull=True) | Q(capacity__gte=1),
@@ -352,14 +366,19 @@ class Variant(CounterGuard):
 
     @property
     def units_left(self) -> int | None:
-        return None if self.capacity is None else self.capacity - self.reserved
+        return None if self.capacity is None else self.capacity - self.reserved - self.held
 
     def clean(self):
-        if self.capacity is not None and self.capacity < self.reserved:
-            raise ValidationError({"capacity": capacity_below_reserved(self.reserved)})
+        if self.capacity is not None and self.capacity < self.reserved + self.held:
+            raise ValidationError({"capacity": capacity_below_reserved(self.reserved, self.held)})
 
 
-def capacity_below_reserved(reserved: int):
+def capacity_below_reserved(reserved: int, held: int = 0):
+    if held:
+        return _(
+            "%(n)d units are already ordered and %(held)d held for the waiting list; the "
+            "capacity cannot be lower than %(total)d."
+        ) % {"n": reserved, "held": held, "total": reserved + held}
     return _("%(n)d units are already ordered; the capacity cannot be lower.") % {"n": reserved}
 
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -15,20 +15,8 @@ from kernel.phones import to_e164
 
 # The shop slug is the first part of public URLs, so it may not shadow the app's own paths.
 RESERVED_SLUGS = frozenset(
-    {
-        "admin",
-        "o",
-        "static",
-        "media",
-        "dashboard",
-        "accounts",
-        "api",
-        "proof",
-        "i18n",
-        "bench",
-        "payments",
-    }
-    | {"healthz"}
+    {"admin", "o", "static", "media", "dashboard", "accounts", "api", "proof", "i18n", "bench"}
+    | {"healthz", "w", "payments"}
 )
 
 
@@ -123,6 +111,15 @@ class Shop(models.Model):
     shipping_flat_fee = models.DecimalField(
         _("flat rate"), **MONEY, default=Decimal(0), validators=[MinValueValidator(0)]
     )
+    hold_hours = models.PositiveSmallIntegerField(
+        _("waiting-list hold (hours)"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(168)],
+        help_text=_(
+            "When units come back on a sold-out PO, the next buyer on its waiting list gets "
+            "them held this long; then they pass to the next in line."
+        ),
+    )
     logo = models.ImageField(_("logo"), upload_to="shops/", blank=True)
     policy = models.TextField(
         _("shop policy"), blank=True, help_text=_("Cancellation and refund policy buyers see.")
@@ -156,6 +153,10 @@ class Shop(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(shipping_flat_fee__gte=0), name="shop_flat_rate_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(hold_hours__gte=1, hold_hours__lte=168),
+                name="shop_hold_hours_within_a_week",
             ),
         ]
 

@@ -247,6 +247,15 @@ def _save_variants(
     for spec in variants:
         if spec.delete and spec.id is not None:
             variant = existing[spec.id]
+            if variant.held:
+                # Read under the campaign's lock: a hold cannot start or end meanwhile.
+                raise CampaignRuleBroken(
+                    _(
+                        "Units of “%(name)s” are held for buyers on the waiting list, so it "
+                        "cannot be removed now."
+                    )
+                    % {"name": variant.name}
+                )
             try:
                 variant.delete()
             except ProtectedError as exc:

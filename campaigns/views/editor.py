@@ -27,6 +27,7 @@ from campaigns.services import campaigns as services
 from campaigns.services import photos as photo_services
 from campaigns.services import timing
 from campaigns.views.access import seller_view
+from orders.services.waitlist import update_campaign_terms
 
 VARIANTS_PREFIX = "variants"
 
@@ -79,7 +80,7 @@ def campaign_edit(request, shop, campaign_id):
         )
         if form.is_valid() and variants.is_valid():
             try:
-                services.update_campaign(
+                update_campaign_terms(
                     campaign=campaign,
                     terms=form.terms(),
                     variants=variants.specs(),

@@ -18,9 +18,11 @@ from campaigns.views.video import campaign_video
 from kernel.ratelimit import allow_rate
 from kernel.whatsapp import wa_link
 from orders import chat
-from orders.exceptions import OrderRefused
+from orders.exceptions import OrderRefused, WaitlistRefused
 from orders.forms.public import OrderForm, new_idempotency_key
-from orders.services.placing import expire_overdue, place_order
+from orders.forms.waitlist import WaitlistForm, sold_out_variants
+from orders.services.placing import free_overdue, place_order
+from orders.services.waitlist import join_waitlist
 
 
 def shop_detail(request, shop_slug):
@@ -33,7 +35,7 @@ def shop_detail(request, shop_slug):
 # only bounds how long an entry nobody asks for any more takes room.
 PAGE_CACHE_SECONDS = 600
 # Columns every order changes: never part of the page's key; what they show is rendered fresh.
-COUNTERS = frozenset({"reserved"})
+COUNTERS = frozenset({"reserved", "held"})
 
 
 def campaign_detail(request, shop_slug, campaign_slug):
@@ -52,8 +54,9 @@ def campaign_detail(request, shop_slug, campaign_slug):
 
     campaign = load()
     # A sold-out campaign first gives back the units of orders whose deposit deadline passed
-    # (DESIGN.md, Time): the buyer looking at it may get one of them.
-    if campaign.phase == Campaign.Phase.SOLD_OUT and expire_overdue(
+    # and of waiting-list holds past their time (DESIGN.md, Time): the next in line gets them,
+    # or the buyer looking at it when nobody waits.
+    if campaign.phase == Campaign.Phase.SOLD_OUT and free_overdue(
         now=timezone.now(), campaign=campaign
     ):
         campaign = load()
@@ -61,6 +64,18 @@ def campaign_detail(request, shop_slug, campaign_slug):
         if campaign.status == Campaign.Status.DRAFT:  # a member's preview, never kept
             return render_campaign_page(request, campaign, OrderForm(campaign=campaign))
         return cached_campaign_page(request, campaign)
+    if "join_waitlist" in request.POST:
+        waitlist_form = WaitlistForm(request.POST, variants=sold_out_variants(campaign))
+        status, joined = _join(request, campaign, waitlist_form)
+        if joined is not None:
+            return joined
+        return render_campaign_page(
+            request,
+            campaign,
+            OrderForm(campaign=campaign),
+            waitlist_form=waitlist_form,
+            status=status,
+        )
     form = OrderForm(request.POST, campaign=campaign)
     if not allow_rate(request, "order", settings.ORDER_RATE):
         # The form comes back as typed, with nothing ordered.
@@ -88,16 +103,22 @@ def campaign_detail(request, shop_slug, campaign_slug):
     return render_campaign_page(request, campaign, form, status=status)
 
 
-def render_campaign_page(request, campaign, form, *, live=None, csrf_token=None, status=200):
-    """The page with `form`; `live` and `csrf_token` stand in for what cached_campaign_page
-    fills in per response (by default their values now)."""
+def render_campaign_page(
+    request, campaign, form, *, live=None, csrf_token=None, status=200, waitlist_form=None
+):
+    """The page with `form` (and the waiting list's form where something is sold out);
+    `live` and `csrf_token` stand in for what cached_campaign_page fills in per response (by
+    default their values now)."""
     live = live or live_parts(campaign)
+    if waitlist_form is None and (waitlist_variants := sold_out_variants(campaign)):
+        waitlist_form = WaitlistForm(variants=waitlist_variants)
     for variant in campaign.variants.all():
         variant.units_left_now = live.get(f"variant-{variant.pk}")
     context = {
         "campaign": campaign,
         "shop": campaign.shop,
         "form": form,
+        "waitlist_form": waitlist_form,
         "live": live,
         "video": campaign_video(campaign.video_url),
     }
@@ -181,6 +202,8 @@ def page_key(request, campaign) -> str:
         request.get_host(),
         request.path,
         campaign.phase,
+        # Which items offer the waiting list: a variant sells out while the PO stays open.
+        sorted(variant.pk for variant in sold_out_variants(campaign)),
     ]
     for row in rows:
         shown.append(row._meta.label)
@@ -191,3 +214,35 @@ def page_key(request, campaign) -> str:
         ]
     digest = hashlib.sha256(repr(shown).encode()).hexdigest()
     return f"campaign-page:{campaign.pk}:{digest}"
+
+
+def _join(request, campaign, form):
+    """The waiting list's form sent from the campaign page: (status, a redirect or None)."""
+    if not allow_rate(request, "waitlist", settings.WAITLIST_RATE):
+        form.full_clean()
+        form.add_error(
+            None, _("Too many requests from your connection; try again in a few minutes.")
+        )
+        return 429, None
+    if not form.is_valid():
+        return 400, None
+    data = form.cleaned_data
+    try:
+        entry, created = join_waitlist(
+            campaign=campaign,
+            variant_id=data["variant"],
+            quantity=data["quantity"],
+            name=data["name"],
+            phone=data["phone"],
+            email=data["email"],
+            language=request.LANGUAGE_CODE,
+        )
+    except WaitlistRefused as refusal:
+        form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
+        return refusal.http_status, None
+    if created:
+        # An own fragment, or the browser carries the form's #waitlist onto the private link.
+        return 200, redirect(entry.get_absolute_url() + "#main")
+    # Said the same way whoever typed the number: the link goes only to the e-mail given first.
+    form.already = True
+    return 200, None

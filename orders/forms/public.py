@@ -146,8 +146,11 @@ class OrderForm(forms.Form):
         regex=r"^[A-Za-z0-9_-]{16,64}$", widget=forms.HiddenInput, required=False
     )
 
-    def __init__(self, data=None, *, campaign: Campaign):
-        super().__init__(data, initial={"idempotency_key": new_idempotency_key()})
+    def __init__(self, data=None, *, campaign: Campaign, variants=None, quantity=1, buyer=None):
+        """`variants` (default: all the campaign's) are the rows offered; a lone row starts at
+        `quantity`; `buyer` fills in who orders (a waiting-list place knows them)."""
+        initial = {"idempotency_key": new_idempotency_key(), **(buyer or {})}
+        super().__init__(data, initial=initial)
         self.campaign = campaign
         shop = campaign.shop
         pickups = list(shop.pickup_points.all())
@@ -165,12 +168,13 @@ class OrderForm(forms.Form):
         self.destinations = shipping.destinations(shop) if shipping.asks_destination(shop) else []
         if not self.destinations:
             del self.fields["destination"]
-        variants = list(campaign.variants.all())
+        variants = list(campaign.variants.all()) if variants is None else variants
         self.lines = LineFormSet(
             data,
             prefix="lines",
             initial=[
-                {"variant": v.pk, "quantity": 1 if len(variants) == 1 else 0} for v in variants
+                {"variant": v.pk, "quantity": quantity if len(variants) == 1 else 0}
+                for v in variants
             ],
             form_kwargs={"variants": variants, "campaign": campaign},
         )

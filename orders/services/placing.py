@@ -23,12 +23,14 @@ from orders.exceptions import (
     InvalidLines,
     LimitExceeded,
     SoldOut,
+    WaitlistRefused,
 )
-from orders.models import Order, OrderEvent, OrderLine, TransferAmount, new_code
+from orders.models import Order, OrderEvent, OrderLine, TransferAmount, WaitlistEntry, new_code
 from orders.services.fulfilment import complete_campaign_when_done
 from orders.services.stock import take_units
 from orders.services.transfer_codes import claim_transfer_amount
 from orders.services.transitions import move_order
+from orders.services.waitlist import claim_offer, lapse_offers, offer_waiting, takes_orders
 
 MAX_NOTE_LENGTH = 500
 # Draws of an order code before giving up (place_order: a clash draws again).
@@ -60,6 +62,7 @@ def place_order(
     buyer: Buyer,
     idempotency_key: str,
     now: datetime | None = None,
+    offer: WaitlistEntry | None = None,
 ) -> Order:
     """Place an order: check the window and the limits, snapshot prices, take the units.
 
@@ -68,17 +71,30 @@ def place_order(
     (same phone or email, active orders) stay within the campaign's caps; capacity is taken
     atomically; the deposit gets its exact amount to transfer (orders/services/transfer_codes.py).
     The same idempotency key returns the order it already made. A campaign that
-    looks sold out first expires its own orders past their deposit deadline and tries once more.
+    looks sold out first expires its own orders past their deposit deadline (and lapses its
+    holds past their time) and tries once more.
+
+    With `offer` (a waiting-list entry holding units), the order takes the held units instead:
+    the campaign may look sold out, the hold must still be open, and the order is for its
+    variant and at most the units held; what it leaves goes to the next in line
+    (orders/services/waitlist.py).
     """
     now = now or timezone.now()
     if existing := _order_for_key(campaign, idempotency_key, buyer):
         return existing
-    if campaign.phase_at(now) == Campaign.Phase.SOLD_OUT and expire_overdue(
-        campaign=campaign, now=now
+    if (
+        offer is None
+        and campaign.phase_at(now) == Campaign.Phase.SOLD_OUT
+        and free_overdue(campaign=campaign, now=now)
     ):
-        campaign.refresh_from_db(fields=["reserved"])
-    _check_open(campaign, now)
+        campaign.refresh_from_db(fields=["reserved", "held"])
+    if offer is None:
+        _check_open(campaign, now)
+    elif not takes_orders(campaign, now):
+        raise CampaignNotOpen(_("This PO is closed and takes no more orders."))
     variants = _check_lines(campaign, lines)
+    if offer is not None and {line.variant_id for line in lines} != {offer.variant_id}:
+        raise WaitlistRefused(_("Your hold is for %(item)s.") % {"item": offer.variant.name})
     units = sum(line.quantity for line in lines)
     if campaign.max_per_order is not None and units > campaign.max_per_order:
         raise LimitExceeded(_("At most %(n)d units per order.") % {"n": campaign.max_per_order})
@@ -120,7 +136,15 @@ def place_order(
 
     def insert(code: str) -> Order:
         with transaction.atomic():
-            take_units(campaign_id=campaign.pk, units_by_variant=units_by_variant)
+            if offer is None:
+                take_units(campaign_id=campaign.pk, units_by_variant=units_by_variant)
+            else:
+                # The campaign row first, as take_units locks it; then the hold itself.
+                Campaign.objects.select_for_update().only("pk").get(pk=campaign.pk)
+                (variant_id,) = units_by_variant
+                claimed = claim_offer(
+                    entry_id=offer.pk, variant_id=variant_id, units=units, now=now
+                )
             # After take_units: the campaign row is locked until commit, so this buyer's
             # concurrent orders are counted one after the other, not side by side.
             _check_buyer_cap(campaign, buyer, units)
@@ -162,8 +186,17 @@ def place_order(
                 for line in lines
             )
             OrderEvent.objects.create(
-                order=order, kind=OrderEvent.Kind.PLACED, to_status=order.status, created_at=now
+                order=order,
+                kind=OrderEvent.Kind.PLACED,
+                to_status=order.status,
+                created_at=now,
+                note=say("Ordered from the waiting list.") if offer is not None else "",
             )
+            if offer is not None:
+                claimed.order = order
+                claimed.save(update_fields=["order"])
+                # Units held beyond what was ordered went free: the next in line gets them.
+                offer_waiting(campaign_id=campaign.pk, now=now)
             tally.order_placed(order)
             emails.order_placed(order)
         return order
@@ -174,16 +207,23 @@ def place_order(
         except SoldOut:
             # No room left, unless somebody holds units past their deposit deadline: those go
             # back first, then one more try (DESIGN.md, Time). Still full: sold out, as before.
-            if not expire_overdue(campaign=campaign, now=now):
+            if not free_overdue(campaign=campaign, now=now):
                 raise
             order = create()
-    except (IntegrityError, SoldOut, LimitExceeded):
+    except (IntegrityError, SoldOut, LimitExceeded, WaitlistRefused):
         # A double tap racing itself: the other tap may have made this very order first (and
         # taken the last unit, or the buyer's last allowance, while this one waited).
         if existing := _order_for_key(campaign, idempotency_key, buyer):
             return existing
         raise
     return order
+
+
+def free_overdue(*, campaign: Campaign, now: datetime) -> int:
+    """A campaign that looks sold out gives back, on the spot, the units of its orders past their
+    deposit deadline and of its holds past their time (the waiting list gets them first);
+    returns how many orders and holds let go."""
+    return expire_overdue(now=now, campaign=campaign) + lapse_offers(now=now, campaign=campaign)
 
 
 def expire_overdue(*, now: datetime, campaign: Campaign | None = None) -> int:

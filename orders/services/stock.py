@@ -1,8 +1,11 @@
 """Taking and giving back units: one conditional UPDATE per counter, never read-then-write.
 
-`reserved + n <= capacity` is checked by the same statement that adds n, so two buyers can never
-both take the last unit; the CheckConstraint on the tables backs this up for any other code path.
-Counters are touched campaign first, then variants by id, so concurrent orders never deadlock.
+Two counters share the capacity: `reserved` (units ordered) and `held` (units held for buyers on
+the waiting list, orders/services/waitlist.py). `reserved + held + n <= capacity` is checked by
+the same statement that adds n, so two buyers can never both take the last unit, and a buyer
+never takes a unit held for the list; the CheckConstraint on the tables backs this up for any
+other code path. Counters are touched campaign first, then variants by id, so concurrent orders
+and holds never deadlock.
 """
 
 from django.db.models import F, Q
@@ -35,6 +38,33 @@ def release_units(*, campaign_id: int, units_by_variant: dict[int, int]) -> None
         Variant.objects.filter(pk=variant_id).update(reserved=F("reserved") - units)
 
 
-def _add(queryset, units: int) -> bool:
-    fits = Q(capacity__isnull=True) | Q(reserved__lte=F("capacity") - units)
-    return queryset.filter(fits).update(reserved=F("reserved") + units) == 1
+def hold_units(*, campaign_id: int, variant_id: int, units: int) -> bool:
+    """Hold `units` for a waiting-list offer, as an order would take them; False (nothing
+    held) when they are not free. Call inside the offer's transaction."""
+    published = Campaign.objects.filter(pk=campaign_id, status=Campaign.Status.PUBLISHED)
+    if not _add(published, units, counter="held"):
+        return False
+    if not _add(Variant.objects.filter(pk=variant_id), units, counter="held"):
+        # Give the campaign's back in the same transaction: the caller moves on.
+        Campaign.objects.filter(pk=campaign_id).update(held=F("held") - units)
+        return False
+    return True
+
+
+def release_held(*, campaign_id: int, variant_id: int, units: int) -> None:
+    """A hold that lapsed or was given up: its units are free again."""
+    Campaign.objects.filter(pk=campaign_id).update(held=F("held") - units)
+    Variant.objects.filter(pk=variant_id).update(held=F("held") - units)
+
+
+def order_held(*, campaign_id: int, variant_id: int, held: int, ordered: int) -> None:
+    """A hold of `held` units becomes an order of `ordered` (at most `held`); the rest is free
+    again. Within the capacity by construction: no unit is added, so no check is needed."""
+    assert 0 < ordered <= held
+    for model, pk in ((Campaign, campaign_id), (Variant, variant_id)):
+        model.objects.filter(pk=pk).update(held=F("held") - held, reserved=F("reserved") + ordered)
+
+
+def _add(queryset, units: int, *, counter: str = "reserved") -> bool:
+    fits = Q(capacity__isnull=True) | Q(reserved__lte=F("capacity") - F("held") - units)
+    return queryset.filter(fits).update(**{counter: F(counter) + units}) == 1

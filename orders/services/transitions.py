@@ -10,6 +10,7 @@ from orders.exceptions import TransitionNotAllowed
 from orders.models import Order, OrderEvent
 from orders.services.stock import release_units
 from orders.services.transfer_codes import WAITING, release_transfer_amount
+from orders.services.waitlist import offer_waiting
 from orders.tally import order_moved
 
 S = Order.Status
@@ -32,14 +33,16 @@ ALLOWED: dict[str, frozenset[str]] = {
 def move_order(*, order: Order, to: str, actor=None, note: Sentence | str = "") -> Order:
     """Move `order` to status `to` and write the event; units go back when it stops being active,
     its transfer amount (kode unik) is freed when it stops waiting for money, and the campaign's
-    running totals follow.
+    running totals follow. Units that go back are offered to the campaign's waiting list first,
+    in the same transaction, so no buyer from the public page takes them in between.
 
     The row is locked and re-read first, so two people acting at once move it once.
     """
     current = Order.objects.select_for_update().get(pk=order.pk)
     if to not in ALLOWED[current.status]:
         raise TransitionNotAllowed(current, to)
-    if current.status in Order.ACTIVE and to not in Order.ACTIVE:
+    released = current.status in Order.ACTIVE and to not in Order.ACTIVE
+    if released:
         units = Counter()
         for line in current.lines.all():
             units[line.variant_id] += line.quantity
@@ -67,4 +70,6 @@ def move_order(*, order: Order, to: str, actor=None, note: Sentence | str = "") 
         fields.append(stamp)
     current.save(update_fields=fields)
     order.status = to
+    if released:
+        offer_waiting(campaign_id=current.campaign_id)
     return order

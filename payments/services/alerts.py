@@ -128,7 +128,8 @@ def _batch(shop, now, *, rows, until, alerted_at, switch, template, describe, pa
 
 def _decisions(now: datetime) -> int:
     closed = Q(closes_at__lte=now, closes_at__gt=now - DECISION_WINDOW)
-    sold_out = Q(capacity__isnull=False, reserved__gte=F("capacity"), closes_at__gt=now)
+    # Held for the waiting list counts: nobody from the public page can order those units.
+    sold_out = Q(capacity__isnull=False, reserved__gte=F("capacity") - F("held"), closes_at__gt=now)
     sent = 0
     for campaign in Campaign.objects.filter(
         closed | sold_out, status=Campaign.Status.PUBLISHED

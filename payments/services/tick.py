@@ -17,6 +17,7 @@ from kernel.models import Heartbeat
 from kernel.ratelimit import forget_ended_windows
 from orders.services.placing import expire_overdue
 from orders.services.reminders import send_balance_reminders, send_deposit_reminders
+from orders.services.waitlist import lapse_offers, offer_all_waiting
 from payments.services.alerts import send_seller_alerts
 from payments.services.gateways.transactions import recheck_gateway_payments
 
@@ -29,6 +30,8 @@ HEARTBEAT = "tick"
 @dataclass(frozen=True)
 class TickReport:
     expired: int
+    holds_lapsed: int
+    offers: int
     deposit_reminders: int
     balance_reminders: int
     alerts: int
@@ -38,8 +41,14 @@ class TickReport:
 
 def run_tick(*, now: datetime) -> TickReport:
     """Do all that is due at `now`, and note that it ran (/healthz shows when)."""
+    expired = expire_overdue(now=now)
+    # After expiry (whose units went to the waiting lists as they came back): holds past their
+    # time pass on, and any units free while buyers wait (a capacity raised in the admin) too.
+    holds_lapsed = lapse_offers(now=now)
     report = TickReport(
-        expired=expire_overdue(now=now),
+        expired=expired,
+        holds_lapsed=holds_lapsed,
+        offers=offer_all_waiting(now=now),
         deposit_reminders=send_deposit_reminders(now=now),
         balance_reminders=send_balance_reminders(now=now),
         alerts=send_seller_alerts(now=now),

@@ -27,6 +27,7 @@ def settings_data(shop, **changes) -> dict:
         "contact_email": "",
         "currency": shop.currency,
         "time_zone": shop.time_zone,
+        "hold_hours": shop.hold_hours,
         "policy": "",
         "delay_threshold_days": shop.delay_threshold_days,
         "delay_refund": shop.delay_refund,

@@ -28,9 +28,11 @@ from campaigns.models import CampaignImage, Email, Invitation, Shop, Vendor, Ven
 from campaigns.models.team import invitation_digest
 from campaigns.services import team
 from orders.models import Order
+from orders.services.waitlist import join_waitlist
 from payments.models import Payment, PaymentAccount, Refund, StatementImport, StatementLine
+from payments.services.cancellations import cancel_order
 from tests.e2e.conftest import CHROMIUM
-from tests.factories import make_shop, make_user
+from tests.factories import make_buyer, make_campaign, make_order, make_shop, make_user
 from tests.support import dashboard_routes, params, url_for
 
 pytestmark = [
@@ -306,6 +308,30 @@ def test_every_page_passes_axe_fits_a_small_phone_shows_keyboard_focus_and_is_va
         f"{ready.code}, JNE, JNE0099887766\nNOSUCH1, JNE0099887767"
     )
     walk.submit("form[action$='/shipping/']")
+    # A sold-out PO with its waiting list: the join form (blank, refused), a buyer's place in
+    # line and a buyer's hold with its order form, and the seller's list.
+    sold_out = make_campaign(shop, slug="sold-out-tote", capacity=1, min_quantity=1)
+    # Collected at the demo shop's pickup point: no city to pick for ongkir.
+    first = make_order(sold_out, buyer=make_buyer(pickup_point=shop.pickup_points.first().pk))
+    waiting = [
+        join_waitlist(
+            campaign=sold_out,
+            variant_id=sold_out.variants.get().pk,
+            quantity=1,
+            name=f"Waiting {n}",
+            phone=f"+62813000000{n}",
+            email=f"waiting{n}@example.com",
+            language="en",
+        )[0]
+        for n in (1, 2)
+    ]
+    walk.visit(sold_out.get_absolute_url())
+    walk.submit("#waitlist form")
+    cancel_order(order=first, actor=None, reason="Changed my mind")
+    for entry in reversed(waiting):  # the second waits; the first holds the unit
+        walk.visit(entry.get_absolute_url())
+    walk.submit("#offer form")
+    walk.visit(f"/dashboard/{shop.slug}/campaigns/{sold_out.pk}/waiting-list/")
     # The shop picker shows once the seller belongs to a second shop.
     make_shop(name="Second shop", slug="second-shop").members.add(seller)
     walk.visit("/dashboard/")

@@ -82,7 +82,8 @@ def test_tick_expires_reminds_and_says_how_many(
     # then it says what it did
     assert output == (
         "Expired orders: 1. Deposit reminders sent: 1. Balance reminders sent: 1."
-        " Seller alerts: 0. E-mails queued again: 0. Gateway payments checked: 0."
+        " Seller alerts: 0. E-mails queued again: 0."
+        " Waiting-list holds lapsed: 0. Waiting-list offers: 0. Gateway payments checked: 0."
     )
     overdue_order.refresh_from_db()
     assert overdue_order.status == S.EXPIRED
@@ -100,7 +101,8 @@ def test_tick_expires_reminds_and_says_how_many(
 def test_tick_with_nothing_to_do_says_so(db):
     assert tick() == (
         "Expired orders: 0. Deposit reminders sent: 0. Balance reminders sent: 0."
-        " Seller alerts: 0. E-mails queued again: 0. Gateway payments checked: 0."
+        " Seller alerts: 0. E-mails queued again: 0."
+        " Waiting-list holds lapsed: 0. Waiting-list offers: 0. Gateway payments checked: 0."
     )
 
 
@@ -119,7 +121,8 @@ def test_running_tick_twice_sends_each_reminder_once(
     # then nothing more goes out
     assert output == (
         "Expired orders: 0. Deposit reminders sent: 0. Balance reminders sent: 0."
-        " Seller alerts: 0. E-mails queued again: 0. Gateway payments checked: 0."
+        " Seller alerts: 0. E-mails queued again: 0."
+        " Waiting-list holds lapsed: 0. Waiting-list offers: 0. Gateway payments checked: 0."
     )
     assert len(mail.outbox) == 2
     assert len(reminders(deposit_due_soon)) == 1

@@ -30,6 +30,7 @@ from orders.models import (
     OrderLine,
     TransferAmount,
     VariantTally,
+    WaitlistEntry,
 )
 from orders.services.transfer_codes import WAITING
 from payments.models import GatewayTransaction, Payment, Refund, StatementLine
@@ -48,6 +49,14 @@ def held_units(**link):
     )
 
 
+def units_on_hold(**link):
+    """Units held for waiting-list offers still open, per campaign or variant."""
+    holds = WaitlistEntry.objects.filter(status=WaitlistEntry.Status.OFFERED, **link)
+    return Coalesce(
+        Subquery(holds.values(*link).annotate(units=Sum("held")).values("units")[:1]), 0
+    )
+
+
 def money_sum(model, field, **filters):
     rows = model.objects.filter(order=OuterRef("pk"), **filters)
     return Coalesce(
@@ -57,19 +66,40 @@ def money_sum(model, field, **filters):
 
 def breaches():
     for campaign in Campaign.objects.annotate(
-        held=held_units(order__campaign=OuterRef("pk"))
-    ).exclude(reserved=F("held")):
+        in_orders=held_units(order__campaign=OuterRef("pk"))
+    ).exclude(reserved=F("in_orders")):
         yield (
             f"campaign {campaign.pk} holds {campaign.reserved} units; "
-            f"its active orders hold {campaign.held}"
+            f"its active orders hold {campaign.in_orders}"
         )
-    for variant in Variant.objects.annotate(held=held_units(variant=OuterRef("pk"))).exclude(
-        reserved=F("held")
+    for variant in Variant.objects.annotate(in_orders=held_units(variant=OuterRef("pk"))).exclude(
+        reserved=F("in_orders")
     ):
         yield (
             f"variant {variant.pk} holds {variant.reserved} units; "
-            f"its active orders hold {variant.held}"
+            f"its active orders hold {variant.in_orders}"
         )
+    # The waiting list's holds: counted apart from the orders, within the same capacity.
+    for model in (Campaign, Variant):
+        name = model._meta.model_name
+        for row in model.objects.annotate(on_hold=units_on_hold(**{name: OuterRef("pk")})).exclude(
+            held=F("on_hold")
+        ):
+            yield (
+                f"{name} {row.pk} keeps {row.held} units held for the waiting list; "
+                f"its open offers hold {row.on_hold}"
+            )
+        for row in model.objects.filter(capacity__isnull=False).filter(
+            reserved__gt=F("capacity") - F("held")
+        ):
+            yield (
+                f"{name} {row.pk}: {row.reserved} ordered and {row.held} held is more than "
+                f"its capacity {row.capacity}"
+            )
+    for entry in WaitlistEntry.objects.filter(status=WaitlistEntry.Status.OFFERED).exclude(
+        variant__campaign=F("campaign")
+    ):
+        yield f"waiting-list place {entry.pk} holds units of another campaign's variant"
     for order in Order.objects.filter(lines__isnull=True):
         yield f"order {order.code} has no lines"
     line_total = ExpressionWrapper(F("unit_price") * F("quantity"), output_field=DecimalField())
