@@ -134,6 +134,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # into a table the `db_worker` command works through: no request waits on a mail server.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Payment gateways (payments/services/gateways/): the key shop gateway keys are encrypted with
+# (Fernet; comma-separated to rotate, newest first; kernel/vault.py), and the providers' addresses,
+# empty for their documented ones (tests point them at a local fake gateway).
+GATEWAY_KEYS_KEY = env.str("GATEWAY_KEYS_KEY", default="")
+MIDTRANS_SNAP_URL = env.str("MIDTRANS_SNAP_URL", default="")
+MIDTRANS_API_URL = env.str("MIDTRANS_API_URL", default="")
+XENDIT_API_URL = env.str("XENDIT_API_URL", default="")
+GATEWAY_TIMEOUT = env.float("GATEWAY_TIMEOUT", default=10)
+# Minutes a buyer has to pay once they click "Pay now".
+GATEWAY_PAYMENT_MINUTES = env.int("GATEWAY_PAYMENT_MINUTES", default=60)
+# The in-app "fake gateway" (pays without money: development and demos only).
+FAKE_GATEWAY = env.bool("FAKE_GATEWAY", default=DEBUG)
+
 # Log-in throttling (django-axes), the staff admin's log-in included: after AXES_FAILURE_LIMIT
 # failures for one account, or from one address, both are refused until the cool-off ends (staff
 # can unlock sooner: README, Deploying). Failures count in the database every worker shares.

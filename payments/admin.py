@@ -3,7 +3,16 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from kernel.admin import ReadOnlyInline, ViewOnly, act_on_each, money
-from payments.models import Payment, PaymentAccount, Refund, StatementImport, StatementLine
+from payments.models import (
+    GatewayConnection,
+    GatewayNotification,
+    GatewayTransaction,
+    Payment,
+    PaymentAccount,
+    Refund,
+    StatementImport,
+    StatementLine,
+)
 from payments.services.payments import verify_payment
 
 
@@ -159,3 +168,42 @@ class StatementLineAdmin(ViewOnly, admin.ModelAdmin):
         "fingerprint",
     ]
     readonly_fields = fields
+
+
+@admin.register(GatewayConnection)
+class GatewayConnectionAdmin(ViewOnly, admin.ModelAdmin):
+    """Read-only, keys masked: a shop's owner connects a gateway from the dashboard."""
+
+    list_display = ["shop", "provider", "mode", "secret_key_hint", "is_active", "updated_at"]
+    list_filter = ["provider", "mode", "is_active"]
+    search_fields = ["shop__name", "shop__slug"]
+    fields = [
+        "shop",
+        "provider",
+        "mode",
+        "secret_key_hint",
+        "callback_token_hint",
+        "fee_percent",
+        "fee_fixed",
+        "is_active",
+        "updated_at",
+    ]
+    list_select_related = ["shop"]
+
+
+class GatewayNotificationInline(ReadOnlyInline):
+    model = GatewayNotification
+    fields = ["received_at", "source", "state", "outcome", "body"]
+
+
+@admin.register(GatewayTransaction)
+class GatewayTransactionAdmin(ViewOnly, admin.ModelAdmin):
+    """Read-only: what the gateways said is applied by payments/services/gateways."""
+
+    list_display = ["reference", "order", "provider", "kind", "gross", "status", "created_at"]
+    list_filter = ["status", "provider", "kind", "created_at"]
+    search_fields = ["reference", "gateway_id", "order__code"]
+    date_hierarchy = "created_at"
+    list_select_related = ["order"]
+    exclude = ["connection"]
+    inlines = [GatewayNotificationInline]

@@ -109,3 +109,12 @@ class StatementUnreadable(StatementRefused):
 class LineAlreadyHandled(StatementRefused):
     message = _("This statement line has already been credited or dismissed.")
     http_status = 409
+
+
+# --- payment gateways (payments/services/gateways/) ---------------------------------------------
+
+
+class GatewayRefused(PaymentRefused):
+    """A gateway connection, payment or refund the rules refuse; nothing changed."""
+
+    message = _("Paying online is not available for this order right now.")

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import (
     Case,
     Count,
@@ -22,7 +23,17 @@ from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign, Shop
 from orders.models import Order, TransferAmount
-from payments.models import Payment, PaymentAccount, Refund, StatementImport, StatementLine
+from payments.models import (
+    GatewayTransaction,
+    Payment,
+    PaymentAccount,
+    Provider,
+    Refund,
+    StatementImport,
+    StatementLine,
+)
+from payments.services.gateways.refunds import REFUNDABLE
+from payments.services.gateways.transactions import gateway_fee
 from payments.services.ledger import (
     ZERO,
     Due,
@@ -84,9 +95,9 @@ def order_payments(order: Order) -> OrderPayments:
     """In one query (two for an order that stopped): the order's payments and refunds, oldest
     first, with what they add up to."""
     payments = list(
-        order.payments.select_related("reviewed_by", "statement_line__statement").defer(
-            "statement_line__statement__text"
-        )
+        order.payments.select_related(
+            "reviewed_by", "statement_line__statement", "gateway_transaction"
+        ).defer("statement_line__statement__text")
     )
     # Refunds are only ever made for orders that stopped (payments/services/refunds.py): an active
     # order's page spares the query.
@@ -323,3 +334,63 @@ def orders_to_match(
     else:
         return []
     return list(orders[:ORDERS_TO_MATCH])
+
+
+@dataclass(frozen=True)
+class GatewayOffer:
+    """A gateway the buyer may pay the amount due through, with the fee the shop passes on."""
+
+    provider: str
+    label: str
+    fee: Decimal
+    total: Decimal
+
+
+def gateway_offers(order: Order, due: Due | None) -> tuple[list[GatewayOffer], object]:
+    """The gateways offered for what the order owes now (one query), and its transaction still
+    open for that step, if any (one more)."""
+    if due is None or order.currency != "IDR":
+        return [], None
+    connections = order.campaign.shop.gateway_connections.filter(is_active=True).exclude(
+        secret_key_sealed=""
+    )
+    if not settings.FAKE_GATEWAY:
+        connections = connections.exclude(provider=Provider.FAKE)
+    offers = []
+    for connection in connections:
+        fee = gateway_fee(connection, due.amount)
+        offers.append(
+            GatewayOffer(
+                provider=connection.provider,
+                label=connection.get_provider_display(),
+                fee=fee,
+                total=due.amount + fee,
+            )
+        )
+    current = None
+    if offers:
+        current = (
+            order.gateway_transactions.filter(kind=due.kind, status__in=["creating", "pending"])
+            .order_by("-created_at")
+            .first()
+        )
+    return offers, current
+
+
+def refund_gateways(refunds) -> dict[int, str]:
+    """For refunds still to send, the gateway each could go back through (one query): its
+    order paid through one with a refund call, and nothing is on its way through it yet."""
+    waiting = {
+        r.pk: r.order_id
+        for r in refunds
+        if r.status == Refund.Status.PENDING and r.gateway_transaction_id is None
+    }
+    if not waiting:
+        return {}
+    paid = GatewayTransaction.objects.filter(
+        order__in=set(waiting.values()),
+        status=GatewayTransaction.Status.PAID,
+        provider__in=REFUNDABLE,
+    )
+    label = {txn.order_id: txn.get_provider_display() for txn in paid}
+    return {pk: str(label[order]) for pk, order in waiting.items() if order in label}

@@ -3,6 +3,9 @@ from django.urls import path
 from payments.views import (
     accounts,
     balances,
+    fake_gateway,
+    gateway_pay,
+    gateways,
     proofs,
     public,
     recorded,
@@ -11,6 +14,7 @@ from payments.views import (
     shipping_fees,
     statement_lines,
     statements,
+    webhooks,
 )
 
 # Under /dashboard/, namespace "dashboard".
@@ -27,6 +31,20 @@ dashboard_patterns = [
         f"{accounts_at}<int:account_id>/delete/",
         accounts.payment_account_delete,
         name="payment_account_delete",
+    ),
+]
+
+# The owner's payment gateways: one fixed address per gateway (no object in the path).
+dashboard_patterns += [
+    path("<slug:shop_slug>/gateways/", gateways.gateway_list, name="gateways"),
+    *(
+        path(
+            f"<slug:shop_slug>/gateways/{provider}/",
+            gateways.gateway_edit,
+            {"provider": provider},
+            name=f"gateway_{provider}",
+        )
+        for provider in ("midtrans", "xendit", "fake")
     ),
 ]
 
@@ -90,6 +108,7 @@ dashboard_patterns += [
     path(refunds_at, refunds.refund_list, name="refunds"),
     path(f"{refunds_at}<int:refund_id>/sent/", refunds.refund_sent, name="refund_sent"),
     path(f"{refunds_at}<int:refund_id>/proof/", proofs.refund_proof, name="refund_proof"),
+    path(f"{refunds_at}<int:refund_id>/gateway/", refunds.refund_gateway, name="refund_gateway"),
     path("<slug:shop_slug>/orders/<str:code>/refund/", refunds.order_refund, name="order_refund"),
     path(balances_at, balances.overdue_list, name="overdue_balances"),
     path(f"{balances_at}<str:code>/extend/", balances.balance_extend, name="balance_extend"),
@@ -108,4 +127,14 @@ buyer_patterns = [
         proofs.buyer_refund_proof,
         name="refund_proof",
     ),
+    path("o/<str:token>/pay/online/", gateway_pay.pay_online, name="pay_online"),
+    path(
+        "o/<str:token>/pay/online/<str:reference>/",
+        gateway_pay.checkout,
+        name="gateway_checkout",
+    ),
+    # The gateways' webhooks, and the demo gateway's own page.
+    path("payments/webhooks/midtrans/", webhooks.midtrans, name="webhook_midtrans"),
+    path("payments/webhooks/xendit/", webhooks.xendit, name="webhook_xendit"),
+    path("payments/fake-gateway/<str:reference>/", fake_gateway.fake_gateway, name="fake_gateway"),
 ]

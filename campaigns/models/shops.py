@@ -16,7 +16,7 @@ from kernel.phones import to_e164
 # The shop slug is the first part of public URLs, so it may not shadow the app's own paths.
 RESERVED_SLUGS = frozenset(
     {"admin", "o", "static", "media", "dashboard", "accounts", "api", "proof", "i18n", "bench"}
-    | {"healthz", "w"}
+    | {"healthz", "w", "payments"}
 )
 
 

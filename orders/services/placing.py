@@ -230,7 +230,8 @@ def expire_overdue(*, now: datetime, campaign: Campaign | None = None) -> int:
     """Expire pending orders whose deposit deadline has passed; return how many this call moved.
 
     Rules: the units go back and the timeline says why (through move_order, the one door); an
-    order with a payment waiting for review is kept, since the seller may yet verify it; the
+    order with a payment waiting for review, or a gateway payment still open, is kept, since
+    the seller may yet verify it or the gateway settle it; the
     buyer is emailed. Each order moves in its own transaction under its row lock and is checked
     again once locked, so running this twice, or from several processes at once, expires every
     order once and skips (not fails on) the ones another run already moved.
@@ -270,9 +271,13 @@ def expire_overdue(*, now: datetime, campaign: Campaign | None = None) -> int:
 
 def _overdue(now: datetime):
     # `payments__status` is the reverse relation from payments.Payment, looked up by name: orders
-    # may see payments this way without importing them (payments → orders, never back).
-    return Order.objects.filter(status=Order.Status.PENDING, deposit_due_at__lt=now).exclude(
-        payments__status="submitted"
+    # may see payments this way without importing them (payments → orders, never back). The same
+    # for a gateway transaction still open: the gateway may yet settle it, and the tick's status
+    # check closes it once it cannot (payments/services/gateways/transactions.py).
+    return (
+        Order.objects.filter(status=Order.Status.PENDING, deposit_due_at__lt=now)
+        .exclude(payments__status="submitted")
+        .exclude(gateway_transactions__status__in=["creating", "pending"])
     )
 
 

@@ -10,7 +10,7 @@ from orders.selectors import order_for_buyer, order_timeline
 from orders.services.revisions import delay_choice_open
 from payments.forms.public import PaymentForm
 from payments.forms.refunds import buyer_refund_items
-from payments.selectors import accounts_for_buyers, order_payments
+from payments.selectors import accounts_for_buyers, gateway_offers, order_payments
 from payments.services.cancellations import delay_refund_kept
 
 
@@ -29,7 +29,13 @@ def order_detail(request, token):
 
 
 def render_order_page(
-    request, order: Order, *, payment_form=None, refund_form=None, status: int = 200
+    request,
+    order: Order,
+    *,
+    payment_form=None,
+    refund_form=None,
+    gateway_error: str = "",
+    status: int = 200,
 ):
     """The order page; the payment and refund views render it too, with the refused form and
     its errors."""
@@ -40,6 +46,7 @@ def render_order_page(
             initial={"amount": f"{quantize(payments.due.to_send, order.currency):f}"},
         )
     shop = order.campaign.shop
+    offers, open_transaction = gateway_offers(order, payments.due if payments.can_pay else None)
     refunds = buyer_refund_items(payments.refunds, bound=refund_form)
     context = {
         "order": order,
@@ -47,8 +54,11 @@ def render_order_page(
         "shop": shop,
         "timeline": order_timeline(order, payment_waiting=payments.waiting is not None),
         "accounts": accounts_for_buyers(shop),
+        "gateway_offers": offers,
+        "gateway_transaction": open_transaction,
         "pay": payments,
         "payment_form": payment_form,
+        "gateway_error": gateway_error,
         "refunds": refunds,
         # Before any payment is sent the buyer may still change their mind.
         "can_cancel": order.status == Order.Status.PENDING

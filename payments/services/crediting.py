@@ -183,6 +183,11 @@ def _received_note(payment: Payment, order: Order, *, missing: Decimal, waited: 
         note = say("Payment of %(amount)s received for the %(kind)s.", amount=amount, kind=kind)
     if payment.statement_line is not None:
         note += say("Found in the bank statement of %(date)s.", date=day(payment.received_on))
+    elif payment.gateway_transaction is not None:
+        note += say(
+            "Paid through %(gateway)s.",
+            gateway=word(payment.gateway_transaction.get_provider_display()),
+        )
     elif payment.source == Payment.Source.RECORDED:
         note += say(
             "Recorded by hand: %(method)s, received %(date)s.",

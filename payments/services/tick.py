@@ -19,6 +19,7 @@ from orders.services.placing import expire_overdue
 from orders.services.reminders import send_balance_reminders, send_deposit_reminders
 from orders.services.waitlist import lapse_offers, offer_all_waiting
 from payments.services.alerts import send_seller_alerts
+from payments.services.gateways.transactions import recheck_gateway_payments
 
 EVERY = timedelta(minutes=1)
 # A run queued this long ago and still not started: its worker chain is gone, start another.
@@ -35,6 +36,7 @@ class TickReport:
     balance_reminders: int
     alerts: int
     emails_requeued: int
+    gateway_checks: int = 0
 
 
 def run_tick(*, now: datetime) -> TickReport:
@@ -51,6 +53,7 @@ def run_tick(*, now: datetime) -> TickReport:
         balance_reminders=send_balance_reminders(now=now),
         alerts=send_seller_alerts(now=now),
         emails_requeued=requeue_due(now=now),
+        gateway_checks=recheck_gateway_payments(now=now),
     )
     forget_ended_windows()
     Heartbeat.objects.update_or_create(name=HEARTBEAT, defaults={"last_run_at": now})

@@ -25,6 +25,7 @@ from payments import selectors
 from payments.exceptions import InvalidRefund, PaymentRefused
 from payments.forms.refunds import RefundForm, RefundSentForm
 from payments.models import Refund
+from payments.services.gateways.refunds import refund_through_gateway
 from payments.services.refunds import mark_refund_sent, refund_order
 
 REFUNDS_PER_PAGE = 20
@@ -35,6 +36,7 @@ class RefundRow:
     refund: Refund
     form: RefundSentForm | None
     chat_link: str  # to the buyer on WhatsApp: where to send it, or that it was sent
+    gateway: str = ""  # the gateway it can be sent back through, if any
 
 
 def _refund(shop, refund_id) -> Refund:
@@ -55,6 +57,7 @@ def _list(request, shop, *, failed: RefundSentForm | None = None, status: int = 
         request.GET.get("page")
     )
     rows = []
+    through = selectors.refund_gateways(page)
     for refund in page:
         form = None
         if refund.status == Refund.Status.PENDING:
@@ -63,7 +66,14 @@ def _list(request, shop, *, failed: RefundSentForm | None = None, status: int = 
                 if failed and failed.refund.pk == refund.pk
                 else RefundSentForm(refund=refund)
             )
-        rows.append(RefundRow(refund=refund, form=form, chat_link=_chat_link(request, refund)))
+        rows.append(
+            RefundRow(
+                refund=refund,
+                form=form,
+                chat_link=_chat_link(request, refund),
+                gateway=through.get(refund.pk, ""),
+            )
+        )
     if failed and all(row.form is not failed for row in rows):
         # refused on another page of the list: show it first
         rows.insert(
@@ -117,6 +127,24 @@ def refund_sent(request, shop, refund_id):
             )
             return redirect("dashboard:refunds", shop_slug=shop.slug)
     return _list(request, shop, failed=form, status=400)
+
+
+@require_POST
+@seller_view(Role.MANAGER)
+def refund_gateway(request, shop, refund_id):
+    """Send a refund back through the gateway the order paid by (the worker calls it)."""
+    refund = _refund(shop, refund_id)
+    try:
+        refund_through_gateway(refund=refund, actor=request.user)
+    except PaymentRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(
+            request,
+            _("Refund of %(amount)s asked from the gateway: it is marked sent once it accepts.")
+            % {"amount": format_money(refund.amount, refund.order.currency)},
+        )
+    return redirect("dashboard:refunds", shop_slug=shop.slug)
 
 
 @require_POST

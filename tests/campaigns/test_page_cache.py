@@ -208,7 +208,8 @@ def test_the_order_post_stays_within_its_budget(
 def test_the_order_page_stays_within_its_budget(
     client, open_campaign, django_assert_max_num_queries
 ):
-    # the order with its campaign and shop, lines, timeline, announcements, payments, accounts
+    # the order with its campaign and shop, lines, timeline, announcements, payments, accounts,
+    # the shop's payment gateways (#14)
     order = make_order(open_campaign, note="Sari")
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         assert client.get(order.get_absolute_url()).status_code == 200

@@ -83,7 +83,7 @@ def test_tick_expires_reminds_and_says_how_many(
     assert output == (
         "Expired orders: 1. Deposit reminders sent: 1. Balance reminders sent: 1."
         " Seller alerts: 0. E-mails queued again: 0."
-        " Waiting-list holds lapsed: 0. Waiting-list offers: 0."
+        " Waiting-list holds lapsed: 0. Waiting-list offers: 0. Gateway payments checked: 0."
     )
     overdue_order.refresh_from_db()
     assert overdue_order.status == S.EXPIRED
@@ -102,7 +102,7 @@ def test_tick_with_nothing_to_do_says_so(db):
     assert tick() == (
         "Expired orders: 0. Deposit reminders sent: 0. Balance reminders sent: 0."
         " Seller alerts: 0. E-mails queued again: 0."
-        " Waiting-list holds lapsed: 0. Waiting-list offers: 0."
+        " Waiting-list holds lapsed: 0. Waiting-list offers: 0. Gateway payments checked: 0."
     )
 
 
@@ -122,7 +122,7 @@ def test_running_tick_twice_sends_each_reminder_once(
     assert output == (
         "Expired orders: 0. Deposit reminders sent: 0. Balance reminders sent: 0."
         " Seller alerts: 0. E-mails queued again: 0."
-        " Waiting-list holds lapsed: 0. Waiting-list offers: 0."
+        " Waiting-list holds lapsed: 0. Waiting-list offers: 0. Gateway payments checked: 0."
     )
     assert len(mail.outbox) == 2
     assert len(reminders(deposit_due_soon)) == 1

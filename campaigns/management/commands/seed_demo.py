@@ -14,6 +14,7 @@ from decimal import Decimal
 from io import BytesIO
 
 import time_machine
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
@@ -24,12 +25,14 @@ from PIL import Image, ImageDraw, ImageFont
 from campaigns.models import Campaign, PickupPoint, Role, ShippingRule, ShippingZone, Shop
 from campaigns.services.photos import add_campaign_image
 from campaigns.services.vendors import add_quote, choose_quote, save_vendor
+from kernel import vault
 from kernel.phones import to_e164
 from kernel.regions import provinces
 from orders.services.fulfilment import complete_order, mark_shipped
 from orders.services.placing import Buyer, LineRequest, place_order
-from payments.models import PaymentAccount
+from payments.models import GatewayConnection, PaymentAccount, Provider
 from payments.services.decisions import fail_campaign, finish_production, start_production
+from payments.services.gateways.connections import connect_gateway
 from payments.services.ledger import amount_paid, payment_due
 from payments.services.payments import submit_payment, verify_payment
 from payments.services.refunds import mark_refund_sent
@@ -113,6 +116,19 @@ class Command(BaseCommand):
             number="081234567890",
             holder="Sari Rahayu",
         )
+        if settings.FAKE_GATEWAY and vault.is_available():
+            # "Pay now" on every order page, through the in-app fake gateway: QRIS, virtual
+            # account or GoPay end to end on one machine, a 0.7 % fee passed on to show fees.
+            connect_gateway(
+                shop=shop,
+                provider=Provider.FAKE,
+                mode=GatewayConnection.Mode.SANDBOX,
+                secret_key="demo-fake-gateway-key",  # noqa: S106 (signs the demo only)
+                callback_token="",
+                fee_percent=Decimal("0.7"),
+                fee_fixed=Decimal(0),
+                is_active=True,
+            )
 
         tote = self.campaign(
             shop,

@@ -43,5 +43,6 @@ class Command(BaseCommand):
             f"Balance reminders sent: {report.balance_reminders}. "
             f"Seller alerts: {report.alerts}. E-mails queued again: {report.emails_requeued}. "
             f"Waiting-list holds lapsed: {report.holds_lapsed}. "
-            f"Waiting-list offers: {report.offers}."
+            f"Waiting-list offers: {report.offers}. "
+            f"Gateway payments checked: {report.gateway_checks}."
         )

@@ -33,7 +33,7 @@ from orders.models import (
     WaitlistEntry,
 )
 from orders.services.transfer_codes import WAITING
-from payments.models import Payment, Refund, StatementLine
+from payments.models import GatewayTransaction, Payment, Refund, StatementLine
 from payments.services.ledger import paid_sql
 from payments.services.ledger import target as ledger_target
 
@@ -242,11 +242,35 @@ def money_in_breaches():
         )
 
 
+def gateway_breaches():
+    """Gateway transactions: paid means exactly one payment came through it, credited at most
+    the order's part of what it asked; an open one per order step."""
+    for txn in GatewayTransaction.objects.filter(
+        status=GatewayTransaction.Status.PAID, payment=None
+    ):
+        yield f"gateway transaction {txn.reference} is paid but no payment names it"
+    for txn in GatewayTransaction.objects.exclude(status=GatewayTransaction.Status.PAID).exclude(
+        payment=None
+    ):
+        yield f"gateway transaction {txn.reference} is {txn.status} but a payment names it"
+    for payment in Payment.objects.filter(
+        status=Payment.Status.VERIFIED,
+        gateway_transaction__isnull=False,
+        reviewed_by=None,
+        amount_received__gt=F("gateway_transaction__amount"),
+    ).select_related("gateway_transaction"):
+        yield (
+            f"payment {payment.pk} credited {payment.amount_received} without review from gateway "
+            f"transaction {payment.gateway_transaction.reference} asking "
+            f"{payment.gateway_transaction.amount}"
+        )
+
+
 class Command(BaseCommand):
     help = "Check every stock and money invariant; exit 1 on any breach."
 
     def handle(self, *args, **options):
-        found = [*breaches(), *tally_breaches(), *money_in_breaches()]
+        found = [*breaches(), *tally_breaches(), *money_in_breaches(), *gateway_breaches()]
         for breach in found:
             self.stderr.write(breach)
         if found:

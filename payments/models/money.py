@@ -170,6 +170,7 @@ class Payment(models.Model):
         PROOF = "proof", _("Proof of transfer")
         STATEMENT = "statement", _("Bank statement")
         RECORDED = "recorded", _("Recorded by the seller")
+        GATEWAY = "gateway", _("Payment gateway")
 
     class Method(models.TextChoices):
         TRANSFER = "transfer", _("Transfer")
@@ -239,6 +240,15 @@ class Payment(models.Model):
         related_name="payment",
         verbose_name=_("statement line"),
     )
+    # The gateway transaction this payment came through: each is credited at most once.
+    gateway_transaction = models.OneToOneField(
+        "payments.GatewayTransaction",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payment",
+        verbose_name=_("gateway transaction"),
+    )
     created_at = models.DateTimeField(_("sent"), default=timezone.now, db_index=True)
 
     class Meta:
@@ -261,9 +271,14 @@ class Payment(models.Model):
                 name="payment_unique_code_within_range",
             ),
             # Money found in the bank or recorded by the seller has arrived: nothing to review.
+            # A gateway's payment may wait for review (its amount was not the one asked).
             models.CheckConstraint(
-                condition=Q(source="proof") | Q(status="verified"),
+                condition=Q(source__in=["proof", "gateway"]) | Q(status="verified"),
                 name="payment_statement_or_recorded_is_verified",
+            ),
+            models.CheckConstraint(
+                condition=~Q(source="gateway") | Q(gateway_transaction__isnull=False),
+                name="payment_from_gateway_names_its_transaction",
             ),
             models.CheckConstraint(
                 condition=~Q(source="statement") | Q(statement_line__isnull=False),
@@ -284,6 +299,10 @@ class Payment(models.Model):
     @property
     def from_statement(self) -> bool:
         return self.statement_line_id is not None
+
+    @property
+    def from_gateway(self) -> bool:
+        return self.gateway_transaction_id is not None
 
 
 class Refund(models.Model):
@@ -325,6 +344,15 @@ class Refund(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("sent by"),
+    )
+    # Sent back through the gateway the money came by (its refund API), not by transfer.
+    gateway_transaction = models.ForeignKey(
+        "payments.GatewayTransaction",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="refunds",
+        verbose_name=_("refunded through"),
     )
 
     class Meta:
