@@ -3,7 +3,10 @@ import os
 import sys
 from pathlib import Path
 
-VENV_PYTHON = Path(__file__).resolve().parent / ".venv" / "bin" / "python"
+ROOT = Path(__file__).resolve().parent
+VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
+# Touched by `make install` once the virtualenv holds what pyproject.toml asks for.
+INSTALLED = ROOT / ".venv" / ".installed-stamp"
 
 
 def main():
@@ -15,6 +18,11 @@ def main():
         if VENV_PYTHON.exists() and Path(sys.executable) != VENV_PYTHON:
             os.execv(VENV_PYTHON, [str(VENV_PYTHON), *sys.argv])  # noqa: S606
         raise
+    # A pull or merge that added a dependency leaves the virtualenv behind until `make` runs
+    # again; say so before an ImportError deep in Django's start-up does.
+    pyproject = ROOT / "pyproject.toml"
+    if INSTALLED.exists() and INSTALLED.stat().st_mtime < pyproject.stat().st_mtime:
+        print("pyproject.toml changed since the last install: run `make install`.", file=sys.stderr)
     # A shell with neither DEBUG nor SECRET_KEY is a developer's: production always sets a key
     # (and serving goes through gunicorn and openpo/wsgi.py, which this never touches), so
     # `manage.py makemigrations` works there as it does under `make`.
