@@ -22,6 +22,7 @@ from orders.exceptions import (
     FormAlreadyUsed,
     InvalidLines,
     LimitExceeded,
+    OrderRefused,
     SoldOut,
     WaitlistRefused,
 )
@@ -80,8 +81,29 @@ def place_order(
     (orders/services/waitlist.py).
     """
     now = now or timezone.now()
-    if existing := _order_for_key(campaign, idempotency_key, buyer):
-        return existing
+    try:
+        return _place(
+            campaign=campaign, lines=lines, buyer=buyer, key=idempotency_key, now=now, offer=offer
+        )
+    except (IntegrityError, OrderRefused, WaitlistRefused):
+        # The same form sent again is found through the key's unique constraint, not looked up
+        # before every order: its INSERT clashes, or an earlier check refuses it first (the
+        # window closed, or this very order took the last unit or the buyer's allowance, maybe
+        # while a double tap racing itself waited for it).
+        if existing := _order_for_key(campaign, idempotency_key, buyer):
+            return existing
+        raise
+
+
+def _place(
+    *,
+    campaign: Campaign,
+    lines: list[LineRequest],
+    buyer: Buyer,
+    key: str,
+    now: datetime,
+    offer: WaitlistEntry | None,
+) -> Order:
     if (
         offer is None
         and campaign.phase_at(now) == Campaign.Phase.SOLD_OUT
@@ -151,7 +173,7 @@ def place_order(
             order = Order.objects.create(
                 code=code,
                 campaign=campaign,
-                idempotency_key=idempotency_key,
+                idempotency_key=key,
                 buyer_name=buyer.name,
                 buyer_phone=buyer.phone,
                 buyer_email=buyer.email.lower(),
@@ -202,21 +224,13 @@ def place_order(
         return order
 
     try:
-        try:
-            order = create()
-        except SoldOut:
-            # No room left, unless somebody holds units past their deposit deadline: those go
-            # back first, then one more try (DESIGN.md, Time). Still full: sold out, as before.
-            if not free_overdue(campaign=campaign, now=now):
-                raise
-            order = create()
-    except (IntegrityError, SoldOut, LimitExceeded, WaitlistRefused):
-        # A double tap racing itself: the other tap may have made this very order first (and
-        # taken the last unit, or the buyer's last allowance, while this one waited).
-        if existing := _order_for_key(campaign, idempotency_key, buyer):
-            return existing
-        raise
-    return order
+        return create()
+    except SoldOut:
+        # No room left, unless somebody holds units past their deposit deadline: those go
+        # back first, then one more try (DESIGN.md, Time). Still full: sold out, as before.
+        if not free_overdue(campaign=campaign, now=now):
+            raise
+        return create()
 
 
 def free_overdue(*, campaign: Campaign, now: datetime) -> int:
