@@ -23,21 +23,17 @@ from orders.models import CampaignHour, CampaignTally, Order, OrderLine, Variant
 ZERO = Decimal(0)
 
 
-def order_placed(order: Order) -> None:
+def order_placed(order: Order) -> list[tuple[str, list]]:
+    """What a new order adds to its campaign's rows, as statements (SQL, parameters) for
+    placing to run with the order's other writes (kernel/batch.py)."""
     hour = order.created_at.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-    # A placed order only adds, so both rows are upserted outright (an upsert's INSERT is held
-    # to the CHECK constraints before it finds the row, which a figure going down would fail):
-    # on PostgreSQL in one statement, a round trip fewer on every order.
     campaign = {"campaign_id": order.campaign_id}
-    tally_sql, tally_params = _upsert(CampaignTally, campaign, _weights(order, order.status, 0))
-    hour_sql, hour_params = _upsert(CampaignHour, {**campaign, "hour": hour}, {"orders": 1})
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # A data-modifying WITH runs whether or not the statement reads it.
-            cursor.execute(f"WITH tally AS ({tally_sql}) {hour_sql}", tally_params + hour_params)
-        else:
-            cursor.execute(tally_sql, tally_params)
-            cursor.execute(hour_sql, hour_params)
+    # A placed order only adds, so both rows are upserted outright: an upsert's INSERT is held
+    # to the CHECK constraints before it finds the row, which a figure going down would fail.
+    return [
+        _upsert(CampaignTally, campaign, _weights(order, order.status, 0)),
+        _upsert(CampaignHour, {**campaign, "hour": hour}, {"orders": 1}),
+    ]
 
 
 def order_moved(order: Order, old: str, new: str) -> None:

@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from campaigns.exceptions import DestinationRefused
 from campaigns.models import Campaign
 from campaigns.services import shipping
+from campaigns.services.outbox import deliver_on_commit
 from kernel import regions
+from kernel.batch import write_together
 from kernel.money import split_deposit
 from kernel.sentences import say
 from orders import emails, tally
@@ -26,10 +28,10 @@ from orders.exceptions import (
     SoldOut,
     WaitlistRefused,
 )
-from orders.models import Order, OrderEvent, OrderLine, TransferAmount, WaitlistEntry, new_code
+from orders.models import Order, OrderEvent, OrderLine, WaitlistEntry, new_code
 from orders.services.fulfilment import complete_campaign_when_done
 from orders.services.stock import take_units
-from orders.services.transfer_codes import claim_transfer_amount
+from orders.services.transfer_codes import placed_order_amount
 from orders.services.transitions import move_order
 from orders.services.waitlist import claim_offer, lapse_offers, offer_waiting, takes_orders
 
@@ -187,40 +189,44 @@ def _place(
                 deposit_due_at=now + campaign.deposit_window,
                 created_at=now,
             )
-            if deposit > 0:
-                # The exact amount to send, unique among the shop's orders waiting for money.
-                claim_transfer_amount(
-                    order=order,
-                    kind=TransferAmount.Kind.DEPOSIT,
-                    owed=deposit,
-                    now=now,
-                    placed=True,
-                )
-            OrderLine.objects.bulk_create(
-                OrderLine(
-                    order=order,
-                    variant=variants[line.variant_id],
-                    variant_name=variants[line.variant_id].name,
-                    unit_price=variants[line.variant_id].price,
-                    quantity=line.quantity,
-                    note=line.note.strip(),
-                )
-                for line in lines
-            )
-            OrderEvent.objects.create(
-                order=order,
-                kind=OrderEvent.Kind.PLACED,
-                to_status=order.status,
-                created_at=now,
-                note=say("Ordered from the waiting list.") if offer is not None else "",
+            # The exact amount to send, unique among the shop's orders waiting for money.
+            amount = (
+                placed_order_amount(order=order, owed=deposit, now=now) if deposit > 0 else None
             )
             if offer is not None:
                 claimed.order = order
                 claimed.save(update_fields=["order"])
                 # Units held beyond what was ordered went free: the next in line gets them.
                 offer_waiting(campaign_id=campaign.pk, now=now)
-            tally.order_placed(order)
-            emails.order_placed(order)
+            # Its lines, its event, the buyer's e-mail, its amount to transfer (unless drawn) and
+            # its running totals: one round trip.
+            email = emails.order_placed(order)
+            write_together(
+                rows=[
+                    *(
+                        OrderLine(
+                            order=order,
+                            variant=variants[line.variant_id],
+                            variant_name=variants[line.variant_id].name,
+                            unit_price=variants[line.variant_id].price,
+                            quantity=line.quantity,
+                            note=line.note.strip(),
+                        )
+                        for line in lines
+                    ),
+                    OrderEvent(
+                        order=order,
+                        kind=OrderEvent.Kind.PLACED,
+                        to_status=order.status,
+                        created_at=now,
+                        note=say("Ordered from the waiting list.") if offer is not None else "",
+                    ),
+                    email,
+                    *([amount] if amount is not None else []),
+                ],
+                statements=tally.order_placed(order),
+            )
+            deliver_on_commit([email.pk])
         return order
 
     try:
