@@ -317,7 +317,8 @@ def _delivery(shop, buyer: Buyer, grams: int) -> dict:
     """Where the order goes and its ongkir, as Order fields (campaigns/services/shipping.py)."""
     pickup = None
     if buyer.pickup_point is not None:
-        pickup = shop.pickup_points.filter(pk=buyer.pickup_point).first()
+        # From the points the campaign page read with the shop (the form offered them).
+        pickup = next((p for p in shop.pickup_points.all() if p.pk == buyer.pickup_point), None)
         if pickup is None:
             raise InvalidLines(_("Choose a pickup point from the list."), field="delivery")
     elif not buyer.address.strip():
