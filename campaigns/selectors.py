@@ -1,17 +1,20 @@
 """Querysets for the public pages, with everything they show fetched up front."""
 
+import json
+from decimal import Decimal
+from operator import attrgetter
+
 from django.db.models import (
     Case,
     F,
     IntegerField,
     Prefetch,
     Q,
-    TextField,
     Value,
     When,
     prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce, Concat
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from campaigns.models import (
@@ -23,6 +26,7 @@ from campaigns.models import (
     ShippingZone,
     Shop,
     ShopLogEntry,
+    Variant,
     VendorQuote,
 )
 from kernel.rows import RowsText
@@ -32,12 +36,12 @@ CONFIRMED_UNITS = Coalesce("tally__confirmed_units", 0)
 
 # What the campaign page shows beyond the campaign, its shop and variants, as text: a change to
 # any of these rows changes it.
-PAGE_ROWS = Concat(
-    RowsText(CampaignImage, "campaign_id", F("pk")),
-    RowsText(PickupPoint, "shop_id", F("shop_id")),
-    RowsText(ShippingZone, "shop_id", F("shop_id")),
-    output_field=TextField(),
+PAGE_ROWS = RowsText(
+    (CampaignImage, "campaign_id", F("pk")),
+    (PickupPoint, "shop_id", F("shop_id")),
+    (ShippingZone, "shop_id", F("shop_id")),
 )
+VARIANT_ROWS = RowsText((Variant, "campaign_id", F("pk")))
 
 
 def public_campaign(
@@ -46,19 +50,22 @@ def public_campaign(
     """The campaign a buyer may see, with its shop, tally and variants, and what the shop's
     shipping offers in the order form (pickup points; zones where it ships by zone).
 
-    For the campaign page (`page`), pickup points and zones come instead as `page_rows`: the
-    text of every photo, pickup point and zone the page shows, read in the same query, from
-    which its cached copy's key is made without loading them (page_rows loads them to render).
+    For the campaign page (`page`), all in one query: the variants are read as text with the
+    campaign, and the pickup points and zones come instead as `page_rows`, the text of every
+    photo, pickup point and zone the page shows, from which its cached copy's key is made
+    without loading them (page_rows loads them to render).
 
     A draft is visible only to `user` when they are a member of its shop (a preview).
     """
     campaigns = Campaign.objects.select_related("shop").annotate(confirmed_units=CONFIRMED_UNITS)
     if page:
-        campaigns = campaigns.annotate(page_rows=PAGE_ROWS).prefetch_related("variants")
+        campaigns = campaigns.annotate(page_rows=PAGE_ROWS, variant_rows=VARIANT_ROWS)
     else:
         campaigns = campaigns.prefetch_related("variants", "shop__pickup_points")
     campaign = campaigns.get(shop__slug=shop_slug, slug=campaign_slug)
-    if not page and campaign.shop.shipping_rule == ShippingRule.ZONES:
+    if page:
+        _variants_from_text(campaign)
+    elif campaign.shop.shipping_rule == ShippingRule.ZONES:
         prefetch_related_objects([campaign.shop], "shipping_zones")
     if campaign.status == Campaign.Status.DRAFT and not (
         user is not None
@@ -67,6 +74,27 @@ def public_campaign(
     ):
         raise Campaign.DoesNotExist
     return campaign
+
+
+def _variants_from_text(campaign: Campaign) -> None:
+    """The campaign's variants from the text its query read (VARIANT_ROWS), as a prefetch
+    leaves them: `campaign.variants.all()` reads no more."""
+    fields = Variant._meta.concrete_fields
+    variants = [
+        Variant.from_db(
+            campaign._state.db,
+            None,
+            [field.to_python(value) for field, value in zip(fields, row, strict=True)],
+        )
+        for row in json.loads(campaign.variant_rows, parse_float=Decimal)
+    ]
+    variants.sort(key=attrgetter("position", "pk"))  # Variant.Meta.ordering
+    for variant in variants:
+        variant.campaign = campaign
+    # What prefetch_related stores (django.db.models.query.prefetch_one_level).
+    prefetched = campaign.variants.all()
+    prefetched._result_cache, prefetched._prefetch_done = variants, True
+    campaign._prefetched_objects_cache = {"variants": prefetched}
 
 
 def page_rows(campaign: Campaign) -> None:

@@ -5,31 +5,36 @@ from django.db.models import Func, TextField
 
 
 class RowsText(Func):
-    """Every row of `model` whose `column` equals `value` (an expression of the outer query),
-    all its columns, as one JSON array of arrays ("[]" for none).
+    """For each (model, column, value) given, every row of `model` whose `column` equals
+    `value` (an expression of the outer query), all its columns in the model's order, as a JSON
+    array of arrays ("[]" for none); the arrays one after the other, as one text.
 
-    Written out rather than built from the ORM's JSON functions and a subquery: resolving and
-    compiling those cost more per request than the two queries this stands in for.
+    Written out rather than built from the ORM's JSON functions and subqueries: resolving and
+    compiling those cost more per request than the queries this stands in for.
     """
 
     output_field = TextField()
 
-    def __init__(self, model, column: str, value):
-        super().__init__(value)
-        self.model, self.column = model, column
+    def __init__(self, *tables):
+        super().__init__(*(value for _model, _column, value in tables))
+        self.tables = [(model, column) for model, column, _value in tables]
 
     def _rows(self, compiler, connection, *, aggregate: str):
-        value_sql, params = compiler.compile(self.source_expressions[0])
         quote = connection.ops.quote_name
-        meta = self.model._meta
-        columns = ", ".join(quote(field.column) for field in meta.concrete_fields)
-        # Names from the model, quoted; the value's parameters stay parameters. In the order of
-        # their keys, so that the same rows read as the same text.
-        rows = (
-            f"SELECT {columns} FROM {quote(meta.db_table)}"  # noqa: S608
-            f" WHERE {quote(self.column)} = {value_sql} ORDER BY {quote(meta.pk.column)}"
-        )
-        return f"(SELECT {aggregate.format(columns)} FROM ({rows}) AS r)", params  # noqa: S608
+        parts, params = [], []
+        for (model, column), value in zip(self.tables, self.source_expressions, strict=True):
+            value_sql, value_params = compiler.compile(value)
+            meta = model._meta
+            columns = ", ".join(quote(field.column) for field in meta.concrete_fields)
+            # Names from the model, quoted; the value's parameters stay parameters. In the order
+            # of their keys, so that the same rows read as the same text.
+            rows = (
+                f"SELECT {columns} FROM {quote(meta.db_table)}"  # noqa: S608
+                f" WHERE {quote(column)} = {value_sql} ORDER BY {quote(meta.pk.column)}"
+            )
+            parts.append(f"(SELECT {aggregate.format(columns)} FROM ({rows}) AS r)")  # noqa: S608
+            params.extend(value_params)
+        return f"({' || '.join(parts)})", params
 
     def as_sql(self, compiler, connection, **extra_context):
         raise NotSupportedError(f"RowsText is not written for {connection.vendor}.")
