@@ -6,12 +6,14 @@ Run from the repository root after `make install` (bench/README.md):
     .venv/bin/python bench/big.py [--orders 100000] [--small 1000] [--repeat 7] [--warmup 2]
 
 It creates a fresh database openpo_big_<pid> on 127.0.0.1:5432 (user postgres), migrates it,
-makes one shop with two capacity-less campaigns, bulk-inserts N one-line orders into the first
-and 1,000 into the second (chunks of 5,000; campaign.reserved and variant.reserved equal the
-active units), runs VACUUM ANALYZE, then times five pages on each campaign (median of --repeat GETs
-after --warmup), counts their queries, and streams the big campaign's orders CSV under
-tracemalloc. It prints the figures and drops the database. Exit status 1 if a page does not
-answer 200; missed targets (ratio <= 1.5, CSV peak < 50 MB) are printed, not exit failures.
+makes two shops with one capacity-less campaign each, bulk-inserts N one-line orders (each with
+its transfer amount) into the big one and 1,000 into the small one (chunks of 5,000;
+campaign.reserved and variant.reserved equal the active units), gives each the same waiting list
+and the same bank statements (a draft to preview, an imported one with lines to match), runs
+VACUUM ANALYZE, then times ten pages in each shop (median of --repeat GETs after --warmup),
+counts their queries, and streams the big campaign's orders CSV under tracemalloc. It prints the
+figures and drops the database. Exit status 1 if a page does not answer 200; missed targets
+(ratio <= 1.5, CSV peak < 50 MB) are printed, not exit failures.
 """
 
 import argparse
@@ -30,6 +32,12 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = "postgresql://postgres@127.0.0.1:5432"
 CHUNK = 5_000
+# Orders still waiting for their down payment's unique amount; the older ones have released
+# theirs, as orders that paid or expired do (the kode unik range is 9,999 per amount).
+LIVE_AMOUNTS = 5_000
+# What each shop gets besides its orders, the same at both sizes.
+WAITING = 60
+STATEMENT_LINES = 200
 RATIO_TARGET = 1.5
 CSV_TARGET_MB = 50
 
@@ -73,7 +81,14 @@ def fill(campaign, count: int, prefix: int) -> None:
 
     from campaigns.models import Campaign, Variant
     from orders import tally
-    from orders.models import CODE_ALPHABET, CODE_LENGTH, Order, OrderLine
+    from orders.models import (
+        CODE_ALPHABET,
+        CODE_LENGTH,
+        MAX_TRANSFER_CODE,
+        Order,
+        OrderLine,
+        TransferAmount,
+    )
 
     def code(n: int) -> str:
         n += prefix * 10_000_000
@@ -118,6 +133,20 @@ def fill(campaign, count: int, prefix: int) -> None:
                 )
                 for n, order in enumerate(orders, start)
             )
+            TransferAmount.objects.bulk_create(
+                TransferAmount(
+                    shop_id=campaign.shop_id,
+                    order=order,
+                    kind=TransferAmount.Kind.DEPOSIT,
+                    code=1 + n % MAX_TRANSFER_CODE,
+                    amount=half + 1 + n % MAX_TRANSFER_CODE,
+                    claimed_at=order.created_at,
+                    released_at=None
+                    if n >= count - LIVE_AMOUNTS
+                    else order.created_at + timedelta(days=1),
+                )
+                for n, order in enumerate(orders, start)
+            )
             units = stop - start
             Campaign.objects.filter(pk=campaign.pk).update(reserved=F("reserved") + units)
             Variant.objects.filter(pk=variant.pk).update(reserved=F("reserved") + units)
@@ -125,6 +154,8 @@ def fill(campaign, count: int, prefix: int) -> None:
 
 
 def setup(big: int, small: int):
+    """Two shops of one owner, each with one campaign: `small` orders in one, `big` in the other,
+    and the same waiting list and bank statements in both."""
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.utils import timezone
@@ -133,11 +164,11 @@ def setup(big: int, small: int):
     from orders.models import Order, OrderLine
 
     owner = get_user_model().objects.create_user("big-seller", "big@example.com", "x" * 20)
-    shop = Shop.objects.create(owner=owner, name="Big shop", slug="big-shop")
-    shop.members.add(owner, through_defaults={"role": "owner"})
     now = timezone.now()
-    campaigns = {}
+    shops, campaigns, extras = {}, {}, {}
     for label, count, prefix in (("small", small, 1), ("big", big, 2)):
+        shop = Shop.objects.create(owner=owner, name=f"{label.title()} shop", slug=f"{label}-shop")
+        shop.members.add(owner, through_defaults={"role": "owner"})
         campaign = Campaign.objects.create(
             shop=shop,
             title=f"{label.title()} campaign",
@@ -167,15 +198,117 @@ def setup(big: int, small: int):
             variant.reserved,
             active,
         )
-        campaigns[label] = campaign
+        shops[label], campaigns[label] = shop, campaign
+        extras[label] = add_waiting_list(campaign) | add_statements(shop)
     with connection.cursor() as cursor:
         # What autovacuum does after bulk inserts: statistics, and the visibility map that
         # index-only scans need (plain ANALYZE leaves COUNT(*) on a heap scan).
         cursor.execute("VACUUM ANALYZE")
-    return owner, shop, campaigns
+    return owner, shops, campaigns, extras
 
 
-def pages(shop, campaign):
+def add_waiting_list(campaign) -> dict:
+    """WAITING places on the campaign's list: a third waiting, a third holding a unit, a third
+    turned into (existing) orders."""
+    from django.db.models import F
+    from django.utils import timezone
+
+    from campaigns.models import Campaign, Variant
+    from orders.models import WaitlistEntry
+
+    variant = campaign.variants.get()
+    orders = list(campaign.orders.order_by("id")[: WAITING // 3])
+    now = timezone.now()
+    entries = []
+    for n in range(WAITING):
+        entry = WaitlistEntry(
+            campaign=campaign,
+            variant=variant,
+            name=f"Waiting {n}",
+            phone=f"+62813{n:08d}",
+            email=f"waiting{n}@example.com",
+            quantity=1,
+        )
+        if n % 3 == 1:
+            entry.status = WaitlistEntry.Status.OFFERED
+            entry.held = 1
+            entry.offered_at = now
+            entry.offer_expires_at = now + timedelta(hours=12)
+        elif n % 3 == 2:
+            entry.status = WaitlistEntry.Status.ORDERED
+            entry.order = orders.pop()
+            entry.ended_at = now
+        entries.append(entry)
+    WaitlistEntry.objects.bulk_create(entries)
+    held = sum(entry.held for entry in entries)
+    Campaign.objects.filter(pk=campaign.pk).update(held=F("held") + held)
+    Variant.objects.filter(pk=variant.pk).update(held=F("held") + held)
+    base = f"/dashboard/{campaign.shop.slug}/campaigns/{campaign.pk}/"
+    return {"waiting list": (f"{base}waiting-list/", True)}
+
+
+def add_statements(shop) -> dict:
+    """A draft statement to preview (three quarters of its lines pay waiting orders' unique
+    amounts, the rest match nothing) and an imported one whose lines are left to match."""
+    import hashlib
+
+    from django.utils import timezone
+
+    from orders.models import TransferAmount
+    from payments.models import StatementImport, StatementLine
+    from payments.services.statements import preview_statement
+
+    now = timezone.now()
+    today = timezone.localdate(now)
+    live = list(
+        TransferAmount.objects.filter(shop=shop, released_at__isnull=True)
+        .order_by("-id")
+        .values_list("amount", flat=True)[: STATEMENT_LINES * 3 // 4]
+    )
+    amounts = live + [Decimal(123_456 + n) for n in range(STATEMENT_LINES - len(live))]
+    rows = ["Tanggal,Keterangan,Kredit"] + [
+        f"{today:%d/%m/%Y},TRSF E-BANKING CR {n:04d} PO,{amount:.2f}"
+        for n, amount in enumerate(amounts)
+    ]
+    draft = StatementImport.objects.create(
+        shop=shop,
+        layout=StatementImport.Layout.CSV,
+        file_name="mutasi.csv",
+        text="\n".join(rows) + "\n",
+        columns={"date": 0, "description": 1, "credit": 2, "header": True},
+    )
+    matched = preview_statement(statement=draft).counts["matched"]
+    assert matched == len(live), (matched, len(live))
+    imported = StatementImport.objects.create(
+        shop=shop,
+        layout=StatementImport.Layout.CSV,
+        file_name="mutasi-lama.csv",
+        text="",
+        status=StatementImport.Status.CONFIRMED,
+        confirmed_at=now,
+    )
+    lines = StatementLine.objects.bulk_create(
+        StatementLine(
+            shop=shop,
+            statement=imported,
+            booked_on=today,
+            amount=Decimal(90_000 + n),
+            description=f"SETORAN TUNAI {n:04d}",
+            fingerprint=hashlib.sha256(f"big-{shop.pk}-{n}".encode()).hexdigest(),
+            status=StatementLine.Status.OPEN,
+        )
+        for n in range(STATEMENT_LINES)
+    )
+    base = f"/dashboard/{shop.slug}/statements/"
+    return {
+        "statements": (base, True),
+        "statement preview": (f"{base}{draft.pk}/", True),
+        "lines to match": (f"{base}lines/", True),
+        "line to match": (f"{base}lines/{lines[0].pk}/", True),
+    }
+
+
+def pages(shop, campaign, extras):
     from orders.models import Order
 
     middle = Order.objects.filter(campaign=campaign).order_by("created_at", "id")
@@ -187,6 +320,7 @@ def pages(shop, campaign):
         "dashboard overview": (base, True),
         "campaign orders list": (f"{base}orders/", True),
         "recap": (f"{base}recap/", True),
+        **extras,
     }
 
 
@@ -271,14 +405,14 @@ def main() -> int:
 
         call_command("migrate", "--no-input", verbosity=0)
         t = time.monotonic()
-        owner, shop, campaigns = setup(args.orders, args.small)
+        owner, shops, campaigns, extras = setup(args.orders, args.small)
         log(f"data loaded and vacuumed in {time.monotonic() - t:.1f} s")
 
         public, seller = Client(), Client()
         seller.force_login(owner)
         results = {}
         for label in ("small", "big"):
-            for name, (url, login) in pages(shop, campaigns[label]).items():
+            for name, (url, login) in pages(shops[label], campaigns[label], extras[label]).items():
                 client = seller if login else public
                 results[label, name] = time_page(client, url, args.repeat, args.warmup)
 
@@ -293,7 +427,7 @@ def main() -> int:
         )
         worst = 0.0
         over = []
-        for name in pages(shop, campaigns["small"]):
+        for name in pages(shops["small"], campaigns["small"], extras["small"]):
             s_ms, s_q, s_b, _ = results["small", name]
             b_ms, b_q, b_b, captured = results["big", name]
             ratio = b_ms / s_ms
@@ -311,7 +445,7 @@ def main() -> int:
             log(f"{name}, {args.orders} orders: slowest queries")
             explain_slowest(captured)
 
-        url = f"/dashboard/{shop.slug}/campaigns/{campaigns['big'].pk}/orders.csv"
+        url = f"/dashboard/{shops['big'].slug}/campaigns/{campaigns['big'].pk}/orders.csv"
         elapsed, _, size, rows, queries = stream_csv(seller, url, trace=False)
         log("")
         log(

@@ -42,6 +42,7 @@ HOST = "127.0.0.1"  # loopback only, by design
 PG_URL = "postgresql://postgres@127.0.0.1:5432"
 SHOP_SLUG = "bench-shop"
 RATIO_TARGET = 0.33
+TICK = os.sysconf("SC_CLK_TCK")
 
 SETUP = """
 import json
@@ -352,22 +353,67 @@ def latency_line(name, values):
     )
 
 
+def proc_cpu(pid: int) -> float:
+    """User + system CPU seconds a process has used (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def children(parent: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == parent:
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def cpu_sample(server: subprocess.Popen, db: str) -> dict[str, dict[int, float]]:
+    """CPU used so far by the server (gunicorn master and workers), the database's backends and
+    this client: the three share the machine's cores, so a buy's cost is their sum. Only one
+    server rushes at a time, so the backends' CPU is that server's."""
+    with psycopg.connect(f"{PG_URL}/postgres", autocommit=True) as admin:
+        backends = admin.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s", [db]
+        ).fetchall()
+    return {
+        "server": {pid: proc_cpu(pid) for pid in [server.pid, *children(server.pid)]},
+        "PostgreSQL": {pid: proc_cpu(pid) for (pid,) in backends},
+        "client": {0: time.process_time()},
+    }
+
+
+def cpu_used(before: dict, after: dict) -> dict[str, float]:
+    return {
+        part: sum(t - before[part].get(pid, 0.0) for pid, t in used.items())
+        for part, used in after.items()
+    }
+
+
 @dataclass
 class Rush:
     flow: Flow
     path: str
     stats: Stats = field(default_factory=Stats)
     window: float = 0.0
+    cpu: dict = field(default_factory=dict)
 
     @property
     def buys_per_s(self) -> float:
         return self.stats.orders / self.window if self.window else 0.0
 
 
-def rush(flow: Flow, path: str, args, offset: int) -> Rush:
+def rush(flow: Flow, path: str, args, offset: int, server, db) -> Rush:
     """M buyers at once on one campaign (or floor item) until it sells out; buys/s is completed
     buys over the time from the start to the last completed buy."""
     result = Rush(flow, path)
+    before = cpu_sample(server, db)
     t0 = time.monotonic()
     elapsed = run_threads(
         lambda n, *a: buyer(n + offset, *a),
@@ -380,6 +426,7 @@ def rush(flow: Flow, path: str, args, offset: int) -> Rush:
         t0,
     )
     result.window = result.stats.last_order_at or elapsed
+    result.cpu = cpu_used(before, cpu_sample(server, db))
     return result
 
 
@@ -467,11 +514,12 @@ def main() -> int:
         # The rushes, alternating so that the machine's drift hits both: F O O F F O ...
         rushes = {"floor": [], "OpenPO": []}
         order = []
+        servers = {"floor": floor, "OpenPO": app}
         for r in range(args.rounds):
             pair = [(floor_flow, floor_paths[r]), (openpo_flow, openpo_paths[r])]
             order += pair if r % 2 == 0 else pair[::-1]
         for i, (flow, p) in enumerate(order):
-            done = rush(flow, p, args, offset=(i + 1) * 1000)
+            done = rush(flow, p, args, (i + 1) * 1000, servers[flow.name], db)
             rushes[flow.name].append(done)
             log(
                 f"rush {i + 1}: {flow.name:<6} {done.stats.orders} buys in {done.window:.2f} s = "
@@ -522,6 +570,14 @@ def main() -> int:
             log(latency_line("page GET", pooled(rs, "get")))
             log(latency_line("order POST", pooled(rs, "post")))
             log(latency_line("order page GET", pooled(rs, "follow")))
+            buys = sum(r.stats.orders for r in rs) or 1
+            cpu = {part: sum(r.cpu[part] for r in rs) for part in rs[0].cpu}
+            log(
+                "  CPU per buy: "
+                + ", ".join(f"{part} {t / buys * 1000:.1f} ms" for part, t in cpu.items())
+                + f"; total {sum(cpu.values()) / buys * 1000:.1f} ms, "
+                f"{sum(cpu.values()) / sum(r.window for r in rs):.2f} cores busy"
+            )
         log(f"status counts: {dict(sorted(all_status.items()))}")
         log(f"5xx: {five_xx}   other errors: {other}")
         for stats in every:

@@ -312,6 +312,16 @@ def orders_to_match(
     whose code, buyer's name or phone is `query`, or whose amount to send is `query_amount`
     (the query read as an amount). One query."""
     expected = TransferAmount.objects.filter(order=OuterRef("pk"), released_at__isnull=True)
+
+    def expecting(value: Decimal):
+        # Found from the amount's index, not by working out every waiting order's amount: the
+        # shop may have 100,000 orders (bench/big.py).
+        return Q(
+            pk__in=TransferAmount.objects.filter(
+                shop=shop, amount=value, released_at__isnull=True
+            ).values("order")
+        )
+
     orders = (
         Order.objects.filter(
             campaign__shop=shop,
@@ -327,10 +337,10 @@ def orders_to_match(
         if query.lstrip("0+"):
             found |= Q(buyer_phone__contains=query.lstrip("0+"))
         if query_amount is not None:
-            found |= Q(to_send=query_amount)
+            found |= expecting(query_amount)
         orders = orders.filter(found)
     elif amount is not None:
-        orders = orders.filter(to_send=amount)
+        orders = orders.filter(expecting(amount))
     else:
         return []
     return list(orders[:ORDERS_TO_MATCH])

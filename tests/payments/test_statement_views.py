@@ -166,6 +166,28 @@ def test_the_seller_finds_the_order_by_name_and_credits_the_line(
     assert "Nothing to match" in page_text(seller.get(url("statement_lines")))
 
 
+def test_the_line_offers_the_orders_waiting_for_its_amount_now(
+    seller, tote, open_line, django_assert_max_num_queries
+):
+    # given one order waiting for the line's amount, one that waited for it before, one other
+    waiting, earlier, other = placed(tote, 3)
+    waiting.transfer_amounts.update(amount=open_line.amount)
+    earlier.transfer_amounts.update(released_at=timezone.now())
+    earlier.transfer_amounts.create(
+        shop=tote.shop, kind="deposit", amount=open_line.amount - 1, code=0
+    )
+    earlier.transfer_amounts.filter(released_at__isnull=False).update(amount=open_line.amount)
+
+    # when the seller opens the line, then searches the other order's amount as typed
+    with django_assert_max_num_queries(8):
+        page = seller.get(url("statement_line", open_line.pk))
+    searched = seller.get(url("statement_line", open_line.pk), {"q": f"Rp {to_send(other)}"})
+
+    # then the line offers only the order waiting for its amount now, and the search the other
+    assert [o.pk for o in page.context["orders"]] == [waiting.pk]
+    assert [o.pk for o in searched.context["orders"]] == [other.pk]
+
+
 def test_crediting_more_than_the_order_owes_is_refused_on_the_page(seller, shop, open_line):
     small = make_campaign(shop, capacity=None, variants=[{"name": "Pin", "price": "20000"}])
     pin = make_order(small)
