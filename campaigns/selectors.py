@@ -51,9 +51,9 @@ def public_campaign(
     shipping offers in the order form (pickup points; zones where it ships by zone).
 
     For the campaign page (`page`), all in one query: the variants are read as text with the
-    campaign, and the pickup points and zones come instead as `page_rows`, the text of every
-    photo, pickup point and zone the page shows, from which its cached copy's key is made
-    without loading them (page_rows loads them to render).
+    campaign and built from it; the photos, pickup points and zones only as `page_rows`, the
+    text of their rows, from which the page's cached copy's key is made without loading them
+    (load_page_rows loads them for a render).
 
     A draft is visible only to `user` when they are a member of its shop (a preview).
     """
@@ -97,7 +97,7 @@ def _variants_from_text(campaign: Campaign) -> None:
     campaign._prefetched_objects_cache = {"variants": prefetched}
 
 
-def page_rows(campaign: Campaign) -> None:
+def load_page_rows(campaign: Campaign) -> None:
     """Loads the photos, pickup points and zones a render of the campaign page shows."""
     prefetch_related_objects([campaign], "images", "shop__pickup_points")
     if campaign.shop.shipping_rule == ShippingRule.ZONES:

@@ -62,7 +62,7 @@ def campaign_detail(request, shop_slug, campaign_slug):
         campaign = load()
     if request.method != "POST":
         if campaign.status == Campaign.Status.DRAFT:  # a member's preview, never kept
-            selectors.page_rows(campaign)
+            selectors.load_page_rows(campaign)
             return render_campaign_page(request, campaign, OrderForm(campaign=campaign))
         return cached_campaign_page(request, campaign)
     if "join_waitlist" in request.POST:
@@ -164,7 +164,7 @@ def cached_campaign_page(request, campaign):
     key = page_key(request, campaign)
     entry = cache.get(key)
     if entry is None:
-        selectors.page_rows(campaign)
+        selectors.load_page_rows(campaign)
         nonce = secrets.token_hex(8)  # a seller cannot type what they never saw
         live = live_parts(campaign)
         markers = {name: f"live-{nonce}-{name}" for name in [*live, "csrf", "key"]}

@@ -138,7 +138,7 @@ def test_a_photo_added_while_the_page_renders_is_never_kept_under_the_key_withou
     client, open_campaign, monkeypatch
 ):
     # given a seller adding a photo just after a first view read the page's key
-    load = selectors.page_rows
+    load = selectors.load_page_rows
 
     def photo_added_first(campaign):
         CampaignImage.objects.create(
@@ -146,9 +146,9 @@ def test_a_photo_added_while_the_page_renders_is_never_kept_under_the_key_withou
         )
         load(campaign)
 
-    monkeypatch.setattr(selectors, "page_rows", photo_added_first)
+    monkeypatch.setattr(selectors, "load_page_rows", photo_added_first)
     assert "campaigns/t.webp" in client.get(URL).content.decode()
-    monkeypatch.setattr(selectors, "page_rows", load)
+    monkeypatch.setattr(selectors, "load_page_rows", load)
 
     # when the seller removes it again
     CampaignImage.objects.all().delete()
