@@ -1,6 +1,19 @@
 """Querysets for the public pages, with everything they show fetched up front."""
 
-from django.db.models import Case, IntegerField, Prefetch, Q, Value, When, prefetch_related_objects
+import json
+from decimal import Decimal
+from operator import attrgetter
+
+from django.db.models import (
+    Case,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -8,33 +21,51 @@ from campaigns.models import (
     Campaign,
     CampaignImage,
     Invitation,
+    PickupPoint,
     ShippingRule,
+    ShippingZone,
     Shop,
     ShopLogEntry,
+    Variant,
     VendorQuote,
 )
+from kernel.rows import RowsText
 
 # Paid units (deposit verified), from the running totals orders/tally.py keeps: the progress bar.
 CONFIRMED_UNITS = Coalesce("tally__confirmed_units", 0)
 
+# What the campaign page shows beyond the campaign, its shop and variants, as text: a change to
+# any of these rows changes it.
+PAGE_ROWS = RowsText(
+    (CampaignImage, "campaign_id", F("pk")),
+    (PickupPoint, "shop_id", F("shop_id")),
+    (ShippingZone, "shop_id", F("shop_id")),
+)
+VARIANT_ROWS = RowsText((Variant, "campaign_id", F("pk")))
+
 
 def public_campaign(
-    *, shop_slug: str, campaign_slug: str, user=None, photos: bool = True
+    *, shop_slug: str, campaign_slug: str, user=None, page: bool = False
 ) -> Campaign:
-    """The campaign a buyer may see, with its shop, variants, photos and what the shop's
-    shipping shows in the PO terms and the order form (pickup points; zones where it ships by
-    zone): all a page shows, so that its cache key is read from what is loaded here.
+    """The campaign a buyer may see, with its shop, tally and variants, and what the shop's
+    shipping offers in the order form (pickup points; zones where it ships by zone).
+
+    For the campaign page (`page`), all in one query: the variants are read as text with the
+    campaign and built from it; the photos, pickup points and zones only as `page_rows`, the
+    text of their rows, from which the page's cached copy's key is made without loading them
+    (load_page_rows loads them for a render).
 
     A draft is visible only to `user` when they are a member of its shop (a preview).
-    Without `photos` (an order being placed), they are read only if a page shows them.
     """
-    campaign = (
-        Campaign.objects.select_related("shop")
-        .annotate(confirmed_units=CONFIRMED_UNITS)
-        .prefetch_related("variants", "shop__pickup_points", *(["images"] if photos else []))
-        .get(shop__slug=shop_slug, slug=campaign_slug)
-    )
-    if campaign.shop.shipping_rule == ShippingRule.ZONES:
+    campaigns = Campaign.objects.select_related("shop").annotate(confirmed_units=CONFIRMED_UNITS)
+    if page:
+        campaigns = campaigns.annotate(page_rows=PAGE_ROWS, variant_rows=VARIANT_ROWS)
+    else:
+        campaigns = campaigns.prefetch_related("variants", "shop__pickup_points")
+    campaign = campaigns.get(shop__slug=shop_slug, slug=campaign_slug)
+    if page:
+        _variants_from_text(campaign)
+    elif campaign.shop.shipping_rule == ShippingRule.ZONES:
         prefetch_related_objects([campaign.shop], "shipping_zones")
     if campaign.status == Campaign.Status.DRAFT and not (
         user is not None
@@ -43,6 +74,39 @@ def public_campaign(
     ):
         raise Campaign.DoesNotExist
     return campaign
+
+
+def _variants_from_text(campaign: Campaign) -> None:
+    """The campaign's variants from the text its query read (VARIANT_ROWS), as a prefetch
+    leaves them: `campaign.variants.all()` reads no more."""
+    fields = Variant._meta.concrete_fields
+    variants = [
+        Variant.from_db(
+            campaign._state.db,
+            None,
+            [field.to_python(value) for field, value in zip(fields, row, strict=True)],
+        )
+        for row in json.loads(campaign.variant_rows, parse_float=Decimal)
+    ]
+    variants.sort(key=attrgetter("position", "pk"))  # Variant.Meta.ordering
+    for variant in variants:
+        variant.campaign = campaign
+    # What prefetch_related stores (django.db.models.query.prefetch_one_level).
+    prefetched = campaign.variants.all()
+    prefetched._result_cache, prefetched._prefetch_done = variants, True
+    campaign._prefetched_objects_cache = {"variants": prefetched}
+
+
+def load_page_rows(campaign: Campaign) -> None:
+    """Loads the photos, pickup points and zones a render of the campaign page shows."""
+    prefetch_related_objects([campaign], "images", "shop__pickup_points")
+    if campaign.shop.shipping_rule == ShippingRule.ZONES:
+        prefetch_related_objects([campaign.shop], "shipping_zones")
+
+
+def page_rows_text(campaign: Campaign) -> str:
+    """The text of the page's photos, pickup points and zones (PAGE_ROWS) as it reads now."""
+    return Campaign.objects.filter(pk=campaign.pk).values_list(PAGE_ROWS, flat=True).get()
 
 
 def shop_campaigns(shop: Shop):

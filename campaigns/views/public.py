@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from campaigns import selectors
-from campaigns.models import Campaign, ShippingRule, Shop
+from campaigns.models import Campaign, Shop
 from campaigns.views.video import campaign_video
 from kernel.ratelimit import allow_rate
 from kernel.whatsapp import wa_link
@@ -47,7 +47,7 @@ def campaign_detail(request, shop_slug, campaign_slug):
                 shop_slug=shop_slug,
                 campaign_slug=campaign_slug,
                 user=request.user,
-                photos=request.method != "POST",
+                page=request.method != "POST",
             )
         except Campaign.DoesNotExist:
             raise Http404 from None
@@ -62,6 +62,7 @@ def campaign_detail(request, shop_slug, campaign_slug):
         campaign = load()
     if request.method != "POST":
         if campaign.status == Campaign.Status.DRAFT:  # a member's preview, never kept
+            selectors.load_page_rows(campaign)
             return render_campaign_page(request, campaign, OrderForm(campaign=campaign))
         return cached_campaign_page(request, campaign)
     if "join_waitlist" in request.POST:
@@ -156,10 +157,14 @@ def cached_campaign_page(request, campaign):
     out, ...), language and address, so a price edit, a new photo, a shipping zone, a sell-out
     or the window closing shows at once, without anything having to clear the cache. The page
     has no inline script: a CSP nonce, being per response, would need a marker of its own.
+
+    The photos, pickup points and zones are in the key as the text the campaign's query read
+    (selectors.PAGE_ROWS) and are loaded only to render.
     """
     key = page_key(request, campaign)
     entry = cache.get(key)
     if entry is None:
+        selectors.load_page_rows(campaign)
         nonce = secrets.token_hex(8)  # a seller cannot type what they never saw
         live = live_parts(campaign)
         markers = {name: f"live-{nonce}-{name}" for name in [*live, "csrf", "key"]}
@@ -177,7 +182,10 @@ def cached_campaign_page(request, campaign):
             csrf_token=markers["csrf"],
         )
         entry = (markers, page.content.decode())
-        cache.set(key, entry, PAGE_CACHE_SECONDS)
+        # Kept only if those rows read the same after their load as in the key: a photo added
+        # in between shows now, and is never kept under the key of the page without it.
+        if selectors.page_rows_text(campaign) == campaign.page_rows:
+            cache.set(key, entry, PAGE_CACHE_SECONDS)
     markers, html = entry
     values = live_parts(campaign) | {"csrf": get_token(request), "key": new_idempotency_key()}
     for name, marker in markers.items():
@@ -186,17 +194,9 @@ def cached_campaign_page(request, campaign):
 
 
 def page_key(request, campaign) -> str:
-    shop = campaign.shop
-    rows = [
-        campaign,
-        shop,
-        *campaign.variants.all(),
-        *campaign.images.all(),
-        *shop.pickup_points.all(),
-    ]
-    if shop.shipping_rule == ShippingRule.ZONES:
-        rows += shop.shipping_zones.all()
+    rows = [campaign, campaign.shop, *campaign.variants.all()]
     shown = [
+        campaign.page_rows,
         translation.get_language(),
         request.scheme,
         request.get_host(),
