@@ -57,8 +57,10 @@ def _balance_words(order: Order) -> str:
     return balance
 
 
-def order_placed(order: Order) -> None:
-    send_to_buyer(order, "order_placed")
+def order_placed(order: Order) -> Email:
+    """The buyer's e-mail about their new order, not yet written: placing writes it with the
+    order's other rows, then has it delivered on commit (outbox.deliver_on_commit)."""
+    return _to_buyer(order, "order_placed")
 
 
 def order_link(order: Order) -> None:
@@ -107,7 +109,11 @@ def order_shipped(order: Order) -> None:
 
 def send_to_buyer(order: Order, template: str, **extra: str) -> None:
     """Queue `emails/<template>` to the order's buyer: order_context plus `extra` strings."""
-    queue_email(
+    queue_emails([_to_buyer(order, template, **extra)])
+
+
+def _to_buyer(order: Order, template: str, **extra: str) -> Email:
+    return Email(
         to=order.buyer_email,
         language=order.language,
         template=template,

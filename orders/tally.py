@@ -4,7 +4,8 @@ The dashboard reads these few rows instead of summing every order, so its pages 
 100,000 orders as at 1,000 (bench/big.py). They change only here, in the transaction that places
 (orders/services/placing.py), moves (orders/services/transitions.py) or re-prices (its ongkir) an
 order, by an UPDATE per
-row that adds the difference: two orders at once each add their own, and no row is read first.
+row that adds the difference (an upsert, for a placed order): two orders at once each add their
+own, and no row is read first.
 `recount` rebuilds them from the orders (bulk loads, the migration); `check_integrity` compares the
 two."""
 
@@ -22,10 +23,17 @@ from orders.models import CampaignHour, CampaignTally, Order, OrderLine, Variant
 ZERO = Decimal(0)
 
 
-def order_placed(order: Order) -> None:
-    _add(CampaignTally, {"campaign_id": order.campaign_id}, _weights(order, order.status, 0))
+def order_placed(order: Order) -> list[tuple[str, list]]:
+    """What a new order adds to its campaign's rows, as statements (SQL, parameters) for
+    placing to run with the order's other writes (kernel/batch.py)."""
     hour = order.created_at.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-    _add(CampaignHour, {"campaign_id": order.campaign_id, "hour": hour}, {"orders": 1})
+    campaign = {"campaign_id": order.campaign_id}
+    # A placed order only adds, so both rows are upserted outright: an upsert's INSERT is held
+    # to the CHECK constraints before it finds the row, which a figure going down would fail.
+    return [
+        _upsert(CampaignTally, campaign, _weights(order, order.status, 0)),
+        _upsert(CampaignHour, {**campaign, "hour": hour}, {"orders": 1}),
+    ]
 
 
 def order_moved(order: Order, old: str, new: str) -> None:
@@ -84,6 +92,15 @@ def _add(model, key: dict, deltas: dict) -> None:
         **{name: F(name) + value for name, value in deltas.items()}
     ):
         return
+    sql, params = _upsert(model, key, deltas)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _upsert(model, key: dict, deltas: dict) -> tuple[str, list]:
+    """INSERT ... ON CONFLICT DO UPDATE adding `deltas` (those not zero; one at least) to the
+    row at `key`: the SQL and its parameters."""
+    deltas = {name: value for name, value in deltas.items() if value}
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     columns = {name: quote(model._meta.get_field(name).column) for name in [*key, *deltas]}
@@ -101,8 +118,7 @@ def _add(model, key: dict, deltas: dict) -> None:
         model._meta.get_field(name).get_db_prep_save(value, connection)
         for name, value in {**key, **deltas}.items()
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    return sql, params
 
 
 # Each campaign's tally summed from its orders: what _weights adds up one order at a time.

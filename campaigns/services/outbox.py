@@ -69,7 +69,7 @@ def queue_email(
             email.save()
     except IntegrityError:
         return None
-    _deliver_on_commit([email.pk])
+    deliver_on_commit([email.pk])
     return email
 
 
@@ -77,11 +77,14 @@ def queue_emails(emails: list[Email]) -> list[Email]:
     """queue_email for many unsaved e-mails at once (without keys): one INSERT for all, and a
     task per PER_TASK of them."""
     saved = Email.objects.bulk_create(emails)
-    _deliver_on_commit([email.pk for email in saved])
+    deliver_on_commit([email.pk for email in saved])
     return saved
 
 
-def _deliver_on_commit(ids: list[int]) -> None:
+def deliver_on_commit(ids: list[int]) -> None:
+    """Have the worker send these e-mails, written by the current transaction, once it commits
+    (queue_emails; or a caller that wrote them with its other rows in one round trip)."""
+
     def enqueue():
         for start in range(0, len(ids), PER_TASK):
             deliver_emails.enqueue(email_ids=ids[start : start + PER_TASK])
@@ -161,6 +164,6 @@ def send_again(*, email: Email) -> Email:
             status=S.QUEUED, attempts=0, next_attempt_at=None
         )
         if updated:
-            _deliver_on_commit([email.pk])
+            deliver_on_commit([email.pk])
     email.refresh_from_db()
     return email

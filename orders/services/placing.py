@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from campaigns.exceptions import DestinationRefused
 from campaigns.models import Campaign
 from campaigns.services import shipping
+from campaigns.services.outbox import deliver_on_commit
 from kernel import regions
+from kernel.batch import write_together
 from kernel.money import split_deposit
 from kernel.sentences import say
 from orders import emails, tally
@@ -22,13 +24,14 @@ from orders.exceptions import (
     FormAlreadyUsed,
     InvalidLines,
     LimitExceeded,
+    OrderRefused,
     SoldOut,
     WaitlistRefused,
 )
-from orders.models import Order, OrderEvent, OrderLine, TransferAmount, WaitlistEntry, new_code
+from orders.models import Order, OrderEvent, OrderLine, WaitlistEntry, new_code
 from orders.services.fulfilment import complete_campaign_when_done
 from orders.services.stock import take_units
-from orders.services.transfer_codes import claim_transfer_amount
+from orders.services.transfer_codes import placed_order_amount
 from orders.services.transitions import move_order
 from orders.services.waitlist import claim_offer, lapse_offers, offer_waiting, takes_orders
 
@@ -80,8 +83,29 @@ def place_order(
     (orders/services/waitlist.py).
     """
     now = now or timezone.now()
-    if existing := _order_for_key(campaign, idempotency_key, buyer):
-        return existing
+    try:
+        return _place(
+            campaign=campaign, lines=lines, buyer=buyer, key=idempotency_key, now=now, offer=offer
+        )
+    except (IntegrityError, OrderRefused, WaitlistRefused):
+        # The same form sent again is found through the key's unique constraint, not looked up
+        # before every order: its INSERT clashes, or an earlier check refuses it first (the
+        # window closed, or this very order took the last unit or the buyer's allowance, maybe
+        # while a double tap racing itself waited for it).
+        if existing := _order_for_key(campaign, idempotency_key, buyer):
+            return existing
+        raise
+
+
+def _place(
+    *,
+    campaign: Campaign,
+    lines: list[LineRequest],
+    buyer: Buyer,
+    key: str,
+    now: datetime,
+    offer: WaitlistEntry | None,
+) -> Order:
     if (
         offer is None
         and campaign.phase_at(now) == Campaign.Phase.SOLD_OUT
@@ -151,7 +175,7 @@ def place_order(
             order = Order.objects.create(
                 code=code,
                 campaign=campaign,
-                idempotency_key=idempotency_key,
+                idempotency_key=key,
                 buyer_name=buyer.name,
                 buyer_phone=buyer.phone,
                 buyer_email=buyer.email.lower(),
@@ -165,58 +189,54 @@ def place_order(
                 deposit_due_at=now + campaign.deposit_window,
                 created_at=now,
             )
-            if deposit > 0:
-                # The exact amount to send, unique among the shop's orders waiting for money.
-                claim_transfer_amount(
-                    order=order,
-                    kind=TransferAmount.Kind.DEPOSIT,
-                    owed=deposit,
-                    now=now,
-                    placed=True,
-                )
-            OrderLine.objects.bulk_create(
-                OrderLine(
-                    order=order,
-                    variant=variants[line.variant_id],
-                    variant_name=variants[line.variant_id].name,
-                    unit_price=variants[line.variant_id].price,
-                    quantity=line.quantity,
-                    note=line.note.strip(),
-                )
-                for line in lines
-            )
-            OrderEvent.objects.create(
-                order=order,
-                kind=OrderEvent.Kind.PLACED,
-                to_status=order.status,
-                created_at=now,
-                note=say("Ordered from the waiting list.") if offer is not None else "",
+            # The exact amount to send, unique among the shop's orders waiting for money.
+            amount = (
+                placed_order_amount(order=order, owed=deposit, now=now) if deposit > 0 else None
             )
             if offer is not None:
                 claimed.order = order
                 claimed.save(update_fields=["order"])
                 # Units held beyond what was ordered went free: the next in line gets them.
                 offer_waiting(campaign_id=campaign.pk, now=now)
-            tally.order_placed(order)
-            emails.order_placed(order)
+            # Its lines, its event, the buyer's e-mail, its amount to transfer (unless drawn) and
+            # its running totals: one round trip.
+            email = emails.order_placed(order)
+            write_together(
+                rows=[
+                    *(
+                        OrderLine(
+                            order=order,
+                            variant=variants[line.variant_id],
+                            variant_name=variants[line.variant_id].name,
+                            unit_price=variants[line.variant_id].price,
+                            quantity=line.quantity,
+                            note=line.note.strip(),
+                        )
+                        for line in lines
+                    ),
+                    OrderEvent(
+                        order=order,
+                        kind=OrderEvent.Kind.PLACED,
+                        to_status=order.status,
+                        created_at=now,
+                        note=say("Ordered from the waiting list.") if offer is not None else "",
+                    ),
+                    email,
+                    *([amount] if amount is not None else []),
+                ],
+                statements=tally.order_placed(order),
+            )
+            deliver_on_commit([email.pk])
         return order
 
     try:
-        try:
-            order = create()
-        except SoldOut:
-            # No room left, unless somebody holds units past their deposit deadline: those go
-            # back first, then one more try (DESIGN.md, Time). Still full: sold out, as before.
-            if not free_overdue(campaign=campaign, now=now):
-                raise
-            order = create()
-    except (IntegrityError, SoldOut, LimitExceeded, WaitlistRefused):
-        # A double tap racing itself: the other tap may have made this very order first (and
-        # taken the last unit, or the buyer's last allowance, while this one waited).
-        if existing := _order_for_key(campaign, idempotency_key, buyer):
-            return existing
-        raise
-    return order
+        return create()
+    except SoldOut:
+        # No room left, unless somebody holds units past their deposit deadline: those go
+        # back first, then one more try (DESIGN.md, Time). Still full: sold out, as before.
+        if not free_overdue(campaign=campaign, now=now):
+            raise
+        return create()
 
 
 def free_overdue(*, campaign: Campaign, now: datetime) -> int:
@@ -297,7 +317,8 @@ def _delivery(shop, buyer: Buyer, grams: int) -> dict:
     """Where the order goes and its ongkir, as Order fields (campaigns/services/shipping.py)."""
     pickup = None
     if buyer.pickup_point is not None:
-        pickup = shop.pickup_points.filter(pk=buyer.pickup_point).first()
+        # From the points the campaign page read with the shop (the form offered them).
+        pickup = next((p for p in shop.pickup_points.all() if p.pk == buyer.pickup_point), None)
         if pickup is None:
             raise InvalidLines(_("Choose a pickup point from the list."), field="delivery")
     elif not buyer.address.strip():

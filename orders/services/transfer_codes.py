@@ -31,42 +31,61 @@ WAITING = {
 
 
 def claim_transfer_amount(
-    *, order: Order, kind: str, owed: Decimal, now: datetime | None = None, placed: bool = False
+    *, order: Order, kind: str, owed: Decimal, now: datetime | None = None
 ) -> TransferAmount:
     """Give `order` the exact amount to transfer for `kind`: `owed` plus a kode unik that no
     other order of the shop waiting for money expects.
 
-    Rules: runs inside the transaction that placed, moved or credited the order, with the order
-    locked (or just inserted); `owed` is more than zero. The amount the order expected before, if
-    any, is released. The order keeps its code when that is still free for the new amount;
-    otherwise a code is drawn at random among the free ones of 1–999, and only when none is
-    left of 1–4,999, then of 1–9,999 (TRANSFER_CODE_RANGES), so no two orders ever share an
+    Rules: runs inside the transaction that moved or credited the order, with the order locked
+    (a new order: placed_order_amount); `owed` is more than zero. The amount the order expected
+    before, if any, is released. The order keeps its code when that is still free for the new
+    amount; otherwise a code is drawn at random among the free ones of 1–999, and only when none
+    is left of 1–4,999, then of 1–9,999 (TRANSFER_CODE_RANGES), so no two orders ever share an
     amount. A shop that does not add codes asks for `owed` itself (code 0); its orders may then
     expect the same amount. Refused (TransferCodesExhausted) when every code is taken.
-    `placed`: the order was inserted by this very transaction, so it expects no amount yet.
     """
     now = now or timezone.now()
-    live = (
-        None
-        if placed
-        else TransferAmount.objects.filter(order=order, released_at__isnull=True).first()
-    )
+    live = TransferAmount.objects.filter(order=order, released_at__isnull=True).first()
     if live is not None:
         if live.kind == kind and live.amount - live.code == owed:
             return live
         live.released_at = now
         live.save(update_fields=["released_at"])
-    shop = order.campaign.shop
-    if shop.unique_codes:
+    return _claim(order, kind=kind, owed=owed, now=now)
+
+
+def placed_order_amount(*, order: Order, owed: Decimal, now: datetime) -> TransferAmount | None:
+    """claim_transfer_amount for the deposit of an order the current transaction just inserted
+    (so it expects no amount yet).
+
+    Where the shop adds no codes, the amount is the deposit itself and nothing is drawn: the row
+    comes back unsaved, for placing to write with the order's other rows in one round trip
+    (kernel/batch.py). Where it adds them, the code is drawn and claimed here, and None comes
+    back.
+    """
+    if not order.campaign.shop.unique_codes:
+        return _uncoded(order, kind=TransferAmount.Kind.DEPOSIT, owed=owed, now=now)
+    _claim(order, kind=TransferAmount.Kind.DEPOSIT, owed=owed, now=now)
+    return None
+
+
+def _claim(order: Order, *, kind: str, owed: Decimal, now: datetime) -> TransferAmount:
+    if order.campaign.shop.unique_codes:
         claim = _draw(order, kind=kind, owed=owed, now=now)
     else:
-        claim = TransferAmount.objects.create(
-            shop=shop, order=order, kind=kind, amount=owed, code=0, claimed_at=now
-        )
+        claim = _uncoded(order, kind=kind, owed=owed, now=now)
+        claim.save()
     if order.transfer_code != claim.code:
         Order.objects.filter(pk=order.pk).update(transfer_code=claim.code)
         order.transfer_code = claim.code
     return claim
+
+
+def _uncoded(order: Order, *, kind: str, owed: Decimal, now: datetime) -> TransferAmount:
+    """The amount, unsaved, where the shop adds no code: `owed` itself."""
+    return TransferAmount(
+        shop=order.campaign.shop, order=order, kind=kind, amount=owed, code=0, claimed_at=now
+    )
 
 
 def release_transfer_amount(*, order: Order, now: datetime | None = None) -> int:
