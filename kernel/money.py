@@ -71,14 +71,18 @@ def split_deposit(
     return deposit, subtotal - deposit
 
 
-@lru_cache(maxsize=4096)
 def format_money(amount: Decimal, currency: str) -> str:
-    """`Rp 150.000`, `$12.50`, `1.234,50 €`: the currency's own symbol, separators and decimals.
-
-    Written the same whoever reads it (no active language in it), so each amount is formatted
-    once per process: Babel takes ~50 µs an amount, and a page shows the same few prices again
-    and again."""
+    """`Rp 150.000`, `$12.50`, `1.234,50 €`: the currency's own symbol, separators and decimals."""
     amount = quantize(Decimal(amount), currency)
+    # -0 equals 0 (and hashes alike) but reads "-Rp 0": the sign is part of the key.
+    return _formatted(amount, amount.is_signed(), currency)
+
+
+@lru_cache(maxsize=4096)
+def _formatted(amount: Decimal, signed: bool, currency: str) -> str:
+    """An amount already rounded for its currency, formatted once per process: written the same
+    whoever reads it (no active language in it), and Babel takes ~50 µs an amount where a page
+    shows the same few prices again and again."""
     locale = _HOME_LOCALE.get(currency)
     if currency in _PATTERN:
         pattern = _PATTERN[currency]
