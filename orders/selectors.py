@@ -37,7 +37,7 @@ def order_for_buyer(token: str, **hints) -> Order:
     return (
         Order.objects.select_related("campaign__shop")
         .annotate(
-            has_announcements=HasRows(Announcement, "campaign", F("campaign_id")),
+            has_announcements=HasRows(Announcement, campaign=F("campaign_id")),
             **hints,
         )
         .get(token=token)

@@ -62,10 +62,11 @@ def order_page_hints() -> dict:
     order, they agree with it."""
     shop = F("campaign__shop_id")
     return {
-        "has_payments": HasRows(Payment, "order", F("pk")),
-        "has_refunds": HasRows(Refund, "order", F("pk")),
-        "shop_has_accounts": HasRows(PaymentAccount, "shop", shop, true=("is_active",)),
-        "shop_has_gateways": HasRows(GatewayConnection, "shop", shop, true=("is_active",)),
+        "has_payments": HasRows(Payment, order=F("pk")),
+        "has_refunds": HasRows(Refund, order=F("pk")),
+        "shop_has_accounts": HasRows(PaymentAccount, shop=shop, is_active=True),
+        # Any active connection: gateway_offers then reads which of them it may offer.
+        "shop_has_gateways": HasRows(GatewayConnection, shop=shop, is_active=True),
     }
 
 

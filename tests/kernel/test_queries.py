@@ -26,7 +26,7 @@ def test_has_rows_says_which_rows_have_rows_pointing_at_them(open_campaign):
     sent(paid, "75000")
 
     # then the flag says so for each, as Exists does
-    assert flags(Order.objects.all(), HasRows(Payment, "order", F("pk"))) == {
+    assert flags(Order.objects.all(), HasRows(Payment, order=F("pk"))) == {
         paid.pk: True,
         unpaid.pk: False,
     }
@@ -34,9 +34,7 @@ def test_has_rows_says_which_rows_have_rows_pointing_at_them(open_campaign):
     assert flags(Order.objects.all(), exists) == {paid.pk: True, unpaid.pk: False}
 
 
-def test_has_rows_follows_a_relation_of_the_outer_query_and_counts_only_true_flags(
-    open_campaign, shop
-):
+def test_has_rows_follows_a_relation_of_the_outer_query_and_matches_values_too(open_campaign, shop):
     # given orders of two shops, each with one payment account, the other's inactive
     other = make_shop(name="Other", slug="other")
     PaymentAccount.objects.create(shop=shop, provider="BCA", number="1", holder="Rajut")
@@ -47,12 +45,12 @@ def test_has_rows_follows_a_relation_of_the_outer_query_and_counts_only_true_fla
     theirs = make_order(make_campaign(other, slug="bag"))
     shop_accounts = F("campaign__shop_id")
 
-    # then any account counts, but an active one only where asked
-    assert flags(Order.objects.all(), HasRows(PaymentAccount, "shop", shop_accounts)) == {
+    # then any account counts, or only an active one where asked
+    assert flags(Order.objects.all(), HasRows(PaymentAccount, shop=shop_accounts)) == {
         ours.pk: True,
         theirs.pk: True,
     }
-    active = HasRows(PaymentAccount, "shop", shop_accounts, true=("is_active",))
+    active = HasRows(PaymentAccount, shop=shop_accounts, is_active=True)
     assert flags(Order.objects.all(), active) == {ours.pk: True, theirs.pk: False}
     # and the flag sits beside select_related's join of the same table
     order = Order.objects.select_related("campaign__shop").annotate(flag=active).get(pk=theirs.pk)
