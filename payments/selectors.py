@@ -22,7 +22,7 @@ from django.db.models import (
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign, Shop
-from kernel.queries import HasRows
+from kernel.queries import HasRows, rows_of
 from orders.models import Order, TransferAmount
 from payments.models import (
     GatewayConnection,
@@ -75,11 +75,13 @@ def _may_have(order: Order, hint: str) -> bool:
     return getattr(order, hint, True)
 
 
-def accounts_for_order(order: Order) -> QuerySet[PaymentAccount] | list:
-    """Where the order's buyer may pay: the shop's accounts shown to buyers, read when used."""
+def accounts_for_order(order: Order) -> list[PaymentAccount]:
+    """Where the order's buyer may pay: the shop's accounts shown to buyers, as
+    accounts_for_buyers in one query of SQL written once (none where order_page_hints say the
+    shop has none)."""
     if not _may_have(order, "shop_has_accounts"):
-        return []  # not .none(): the ORM compiles even a query it knows is empty
-    return accounts_for_buyers(order.campaign.shop)
+        return []
+    return [a for a in rows_of(PaymentAccount, "shop", order.campaign.shop_id) if a.is_active]
 
 
 @dataclass(frozen=True)

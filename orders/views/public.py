@@ -1,5 +1,6 @@
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 
 from kernel.money import quantize
@@ -72,7 +73,8 @@ def render_order_page(
         "timeline": order_timeline(
             order, payment_waiting=payments.waiting is not None, events=order_events(order)
         ),
-        "accounts": accounts_for_order(order),
+        # Read only if the page shows them (payments/_pay.html: with something to pay).
+        "accounts": SimpleLazyObject(lambda: accounts_for_order(order)),
         "announcements": buyer_announcements(order),
         "gateway_offers": offers,
         "gateway_transaction": open_transaction,
