@@ -3,6 +3,7 @@ formatting, for every app that holds an amount."""
 
 import re
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from babel import Locale
 from babel.numbers import format_currency, format_decimal
@@ -73,6 +74,15 @@ def split_deposit(
 def format_money(amount: Decimal, currency: str) -> str:
     """`Rp 150.000`, `$12.50`, `1.234,50 €`: the currency's own symbol, separators and decimals."""
     amount = quantize(Decimal(amount), currency)
+    # -0 equals 0 (and hashes alike) but reads "-Rp 0": the sign is part of the key.
+    return _formatted(amount, amount.is_signed(), currency)
+
+
+@lru_cache(maxsize=4096)
+def _formatted(amount: Decimal, signed: bool, currency: str) -> str:
+    """An amount already rounded for its currency, formatted once per process: written the same
+    whoever reads it (no active language in it), and Babel takes ~50 µs an amount where a page
+    shows the same few prices again and again."""
     locale = _HOME_LOCALE.get(currency)
     if currency in _PATTERN:
         pattern = _PATTERN[currency]

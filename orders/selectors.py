@@ -8,15 +8,16 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Lower, Trim
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import Campaign, Shop, Variant
+from campaigns.models import Announcement, Campaign, Shop, Variant
 from campaigns.selectors import CONFIRMED_UNITS
 from campaigns.services.timing import in_payday_span
 from kernel.phones import to_e164
+from kernel.queries import HasRows, rows_of
 from orders.models import (
     CampaignHour,
     CampaignTally,
@@ -28,12 +29,36 @@ from orders.models import (
 )
 
 
-def order_for_buyer(token: str) -> Order:
+def order_for_buyer(token: str, **hints) -> Order:
+    """The order behind a secret link, with its campaign and shop, and whether the campaign has
+    announcements (`has_announcements`), so that a page reads them (buyer_announcements) only
+    when there are some. `hints`: more such flags to read in the same query
+    (payments.selectors.order_page_hints). Its lines and events: order_lines, order_events."""
     return (
         Order.objects.select_related("campaign__shop")
-        .prefetch_related("lines", "events", "campaign__announcements")
+        .annotate(
+            has_announcements=HasRows(Announcement, campaign=F("campaign_id")),
+            **hints,
+        )
         .get(token=token)
     )
+
+
+def order_lines(order: Order) -> list[OrderLine]:
+    """The order's lines, in one query of SQL written once (kernel.queries.rows_of)."""
+    return rows_of(OrderLine, "order", order.pk)
+
+
+def order_events(order: Order) -> list[OrderEvent]:
+    """The order's timeline events, oldest first, in one query of SQL written once."""
+    return rows_of(OrderEvent, "order", order.pk)
+
+
+def buyer_announcements(order: Order) -> list[Announcement]:
+    """The campaign's updates, newest first, for an order from order_for_buyer."""
+    if not order.has_announcements:
+        return []
+    return list(order.campaign.announcements.all())
 
 
 @dataclass(frozen=True)
@@ -52,11 +77,14 @@ def _estimate(title, campaign: Campaign, current: date, original: date, revised:
     return Step(title, current, done=False, note=note, original=original)
 
 
-def order_timeline(order: Order, *, payment_waiting: bool = False) -> list[Step]:
+def order_timeline(
+    order: Order, *, payment_waiting: bool = False, events: list[OrderEvent] | None = None
+) -> list[Step]:
     """What has happened to the order, then what is still ahead with its planned dates.
 
     `payment_waiting`: a payment sent waits for the seller's review, so paying is not ahead any
-    more (the payments card shows it with its state)."""
+    more (the payments card shows it with its state). `events`: the order's, where already read
+    (order_events); by default `order.events.all()`."""
     steps = [
         Step(
             title=_("Order placed")
@@ -68,7 +96,7 @@ def order_timeline(order: Order, *, payment_waiting: bool = False) -> list[Step]
             done=True,
             note=event.note,
         )
-        for event in order.events.all()
+        for event in (order.events.all() if events is None else events)
     ]
     if order.status not in Order.ACTIVE:
         return steps

@@ -22,8 +22,10 @@ from django.db.models import (
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign, Shop
+from kernel.queries import HasRows, rows_of
 from orders.models import Order, TransferAmount
 from payments.models import (
+    GatewayConnection,
     GatewayTransaction,
     Payment,
     PaymentAccount,
@@ -47,6 +49,39 @@ from payments.services.ledger import (
 
 def accounts_for_buyers(shop: Shop):
     return PaymentAccount.objects.filter(shop=shop, is_active=True)
+
+
+# --- the buyer's order page ---------------------------------------------------------------------
+
+
+def order_page_hints() -> dict:
+    """Flags for orders.selectors.order_for_buyer to read in the order's own query: whether the
+    order has payments, refunds, and whether its shop has payment accounts or gateways shown to
+    buyers. Each one False spares the page a query (a new order has no payments, most campaigns
+    no updates); True leaves the query to say what there is. Read in the same statement as the
+    order, they agree with it."""
+    shop = F("campaign__shop_id")
+    return {
+        "has_payments": HasRows(Payment, order=F("pk")),
+        "has_refunds": HasRows(Refund, order=F("pk")),
+        "shop_has_accounts": HasRows(PaymentAccount, shop=shop, is_active=True),
+        # Any active connection: gateway_offers then reads which of them it may offer.
+        "shop_has_gateways": HasRows(GatewayConnection, shop=shop, is_active=True),
+    }
+
+
+def _may_have(order: Order, hint: str) -> bool:
+    """False only when the order was loaded with order_page_hints and `hint` says there is none."""
+    return getattr(order, hint, True)
+
+
+def accounts_for_order(order: Order) -> list[PaymentAccount]:
+    """Where the order's buyer may pay: the shop's accounts shown to buyers, as
+    accounts_for_buyers in one query of SQL written once (none where order_page_hints say the
+    shop has none)."""
+    if not _may_have(order, "shop_has_accounts"):
+        return []
+    return [a for a in rows_of(PaymentAccount, "shop", order.campaign.shop_id) if a.is_active]
 
 
 @dataclass(frozen=True)
@@ -92,16 +127,20 @@ class OrderPayments:
 
 
 def order_payments(order: Order) -> OrderPayments:
-    """In one query (two for an order that stopped): the order's payments and refunds, oldest
-    first, with what they add up to."""
-    payments = list(
-        order.payments.select_related(
-            "reviewed_by", "statement_line__statement", "gateway_transaction"
-        ).defer("statement_line__statement__text")
-    )
+    """In one query (two for an order that stopped; none where order_page_hints say there are
+    none): the order's payments and refunds, oldest first, with what they add up to."""
+    payments = []
+    if _may_have(order, "has_payments"):
+        payments = list(
+            order.payments.select_related(
+                "reviewed_by", "statement_line__statement", "gateway_transaction"
+            ).defer("statement_line__statement__text")
+        )
     # Refunds are only ever made for orders that stopped (payments/services/refunds.py): an active
     # order's page spares the query.
-    refunds = list(order.refunds.all()) if order.status not in Order.ACTIVE else []
+    refunds = []
+    if order.status not in Order.ACTIVE and _may_have(order, "has_refunds"):
+        refunds = list(order.refunds.all())
     for row in (*payments, *refunds):
         row.order = order  # already loaded: spare a query per row
     paid = paid_in(payments, refunds)
@@ -357,9 +396,9 @@ class GatewayOffer:
 
 
 def gateway_offers(order: Order, due: Due | None) -> tuple[list[GatewayOffer], object]:
-    """The gateways offered for what the order owes now (one query), and its transaction still
-    open for that step, if any (one more)."""
-    if due is None or order.currency != "IDR":
+    """The gateways offered for what the order owes now (one query, none where order_page_hints
+    say the shop has none), and its transaction still open for that step, if any (one more)."""
+    if due is None or order.currency != "IDR" or not _may_have(order, "shop_has_gateways"):
         return [], None
     connections = order.campaign.shop.gateway_connections.filter(is_active=True).exclude(
         secret_key_sealed=""

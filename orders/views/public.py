@@ -1,31 +1,48 @@
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 
 from kernel.money import quantize
 from kernel.whatsapp import wa_link
 from orders import chat
 from orders.models import Order
-from orders.selectors import order_for_buyer, order_timeline
+from orders.selectors import (
+    buyer_announcements,
+    order_events,
+    order_for_buyer,
+    order_lines,
+    order_timeline,
+)
 from orders.services.revisions import delay_choice_open
 from payments.forms.public import PaymentForm
 from payments.forms.refunds import buyer_refund_items
-from payments.selectors import accounts_for_buyers, gateway_offers, order_payments
+from payments.selectors import (
+    accounts_for_order,
+    gateway_offers,
+    order_page_hints,
+    order_payments,
+)
 from payments.services.cancellations import delay_refund_kept
 
 
-def buyer_order(token: str) -> Order:
+def buyer_order(token: str, **hints) -> Order:
     """The order behind a secret link, or a 404: the short code alone never finds one."""
     try:
-        return order_for_buyer(token)
+        return order_for_buyer(token, **hints)
     except Order.DoesNotExist:
         raise Http404 from None
 
 
 @never_cache
 def order_detail(request, token):
-    """The buyer's private order page, reached only through the secret link."""
-    return render_order_page(request, buyer_order(token))
+    """The buyer's private order page, reached only through the secret link.
+
+    It reads the order with flags that spare the queries of what it does not have (payments,
+    the shop's accounts and gateways, ...). Only here: a view that changes the order before
+    rendering the page loads it without them, so that the page never trusts a flag read before
+    the change."""
+    return render_order_page(request, buyer_order(token, **order_page_hints()))
 
 
 def render_order_page(
@@ -52,8 +69,13 @@ def render_order_page(
         "order": order,
         "campaign": order.campaign,
         "shop": shop,
-        "timeline": order_timeline(order, payment_waiting=payments.waiting is not None),
-        "accounts": accounts_for_buyers(shop),
+        "lines": order_lines(order),
+        "timeline": order_timeline(
+            order, payment_waiting=payments.waiting is not None, events=order_events(order)
+        ),
+        # Read only if the page shows them (payments/_pay.html: with something to pay).
+        "accounts": SimpleLazyObject(lambda: accounts_for_order(order)),
+        "announcements": buyer_announcements(order),
         "gateway_offers": offers,
         "gateway_transaction": open_transaction,
         "pay": payments,

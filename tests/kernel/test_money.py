@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kernel.money import format_money, split_deposit
+from kernel.money import _formatted, format_money, split_deposit
 
 
 def test_half_deposit_of_an_odd_subtotal_rounds_half_up_to_a_whole_rupiah():
@@ -130,3 +130,15 @@ def test_rupiah_cents_are_rounded_half_up_for_display():
 
 def test_an_unknown_currency_is_shown_with_its_code_and_two_decimals():
     assert format_money(Decimal("1234.5"), "XYZ") == "XYZ 1,234.50"
+
+
+@pytest.mark.parametrize("first", [Decimal(0), Decimal("-0")])
+def test_an_amount_reads_the_same_however_often_it_is_formatted(first):
+    # Amounts are formatted once per process (kernel.money._formatted). Zero and minus zero are
+    # equal as Decimals, yet read differently: whichever comes first, each keeps its own reading.
+    _formatted.cache_clear()
+    format_money(first, "IDR")
+    assert format_money(Decimal("0.00"), "IDR") == "Rp 0"
+    assert format_money(Decimal("-0.00"), "IDR") == "-Rp 0"
+    # and 150000 reads alike written with cents or without, or as a whole number
+    assert format_money(Decimal("150000.00"), "IDR") == format_money(150000, "IDR") == "Rp 150.000"

@@ -10,9 +10,12 @@ from django.test.utils import CaptureQueriesContext
 
 from campaigns.models import Variant
 from orders.models import OrderEvent
+from orders.services.announcements import announce
 from orders.services.placing import LineRequest, place_order
+from payments.models import PaymentAccount
 from tests.factories import make_buyer, make_campaign, make_order, make_user
 from tests.orders.order_form import URL, order_data
+from tests.orders.production import sent
 from tests.support import page_text
 
 
@@ -85,9 +88,37 @@ def test_order_page_query_count_does_not_grow_with_lines_or_events(
     with django_assert_num_queries(one_line):
         response = client.get(big.get_absolute_url())
     assert "Message 8" in page_text(response)
-    # order, lines, events, the campaign's announcements, payments, accounts, the shop's
-    # payment gateways (and its open gateway payment, when it has one)
-    assert one_line <= 7
+    # the order with its campaign and shop (and whether it has payments, updates, gateways, ...:
+    # it has none), lines, events, the shop's accounts
+    assert one_line == 4
+
+
+def test_what_a_new_order_had_none_of_shows_on_the_next_view(client, shop, open_campaign):
+    # given a new order's page, read with nothing to pay to, no update, no payment
+    order = make_order(open_campaign, note="Sari")
+    text = page_text(client.get(order.get_absolute_url()))
+    assert "Where to pay" not in text and "Updates from" not in text
+    assert "Your payments" not in text
+
+    # when the shop adds an account and posts an update
+    PaymentAccount.objects.create(shop=shop, provider="BCA", number="1234567890", holder="Rajut")
+    announce(campaign=open_campaign, text="The fabric arrived.", actor=shop.owner)
+
+    # then the next view shows both
+    text = page_text(client.get(order.get_absolute_url()))
+    assert "Where to pay" in text and "1234567890" in text
+    assert "The fabric arrived." in text
+
+    # and an account no longer shown to buyers (even by a bare UPDATE) goes at once
+    PaymentAccount.objects.filter(shop=shop).update(is_active=False)
+    text = page_text(client.get(order.get_absolute_url()))
+    assert "1234567890" not in text
+    assert "The seller will send you their payment details on WhatsApp." in text
+
+    # and a payment sent shows on the next view, waiting for the seller
+    sent(order, "75000")
+    text = page_text(client.get(order.get_absolute_url()))
+    assert "Your payments" in text and "waiting for the seller" in text
 
 
 def test_what_a_buyer_types_is_shown_as_text_not_run_as_markup(client, open_campaign):

@@ -6,10 +6,13 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from orders.models import Order
 from orders.services.transitions import move_order
+from payments.forms.public import PaymentForm, render_fields
 from payments.services.payments import reject_payment, verify_payment
 from tests.factories import make_order
 from tests.payments import pictures
@@ -63,6 +66,50 @@ def test_without_a_unique_code_no_code_is_mentioned(client, pending_order, bank_
     text = page_text(client.get(pending_order.get_absolute_url()))
     assert re.search(r'class="amount">Rp 75.000<', text)
     assert "unique code" not in text
+
+
+# --- the new form's fields: rendered once per language and currency ----------------------------
+
+
+@pytest.mark.parametrize(("language", "currency"), [("en", "IDR"), ("id", "IDR"), ("en", "USD")])
+def test_a_new_forms_copy_reads_as_the_form_rendered_for_this_order(language, currency):
+    # given a first order page that rendered the form's fields (its copy is kept)
+    with translation.override(language):
+        PaymentForm(currency=currency, initial={"amount": "75000"}).as_fields()
+
+        # when the next order page asks for them with its own amount
+        form = PaymentForm(currency=currency, initial={"amount": "75123"})
+
+        # then they read exactly as the form rendered afresh, in this language and currency
+        assert form.as_fields() == render_fields(form)
+    assert 'name="amount" value="75123"' in form.as_fields()
+    assert "75000" not in form.as_fields()
+
+
+def test_the_copy_is_in_the_buyers_language(client, pending_order):
+    # given the page read in English
+    assert "Amount sent" in page_text(client.get(pending_order.get_absolute_url()))
+
+    # when a buyer reads it in Indonesian
+    response = Client(headers={"accept-language": "id"}).get(pending_order.get_absolute_url())
+
+    # then the form's labels are in Indonesian too
+    text = page_text(response)
+    assert 'lang="id"' in text and "Amount sent" not in text
+    with translation.override("id"):
+        assert str(PaymentForm.base_fields["amount"].label) in text
+
+
+def test_a_refused_form_comes_back_with_what_was_typed_and_why():
+    # given the form sent with an amount that is not one
+    form = PaymentForm({"amount": "lots", "sender_name": "Sari"}, currency="IDR")
+    assert not form.is_valid()
+
+    # then its fields show what was typed and each error, not the new form's copy
+    with translation.override("en"):
+        html = form.as_fields()
+    assert 'name="amount" value="lots"' in html and 'value="Sari"' in html
+    assert "Enter the amount in numbers" in html and "This field is required" in html
 
 
 def test_buyer_sends_the_form_and_sees_the_payment_waiting(client, pending_order, private_files):
@@ -237,4 +284,6 @@ def test_order_page_queries_do_not_grow_with_payments(
     # then its page costs the same
     with django_assert_num_queries(budget):
         assert client.get(many.get_absolute_url()).status_code == 200
-    assert budget <= 5
+    # the order with its campaign and shop, lines, timeline, payments (one waits for review, so
+    # no payment card: the accounts are not read)
+    assert budget == 4

@@ -27,6 +27,19 @@ def test_no_gateway_no_pay_now(client, pending_order):
     assert "Pay now" not in page
 
 
+def test_a_gateway_connected_after_a_view_is_offered_on_the_next(client, shop, pending_order):
+    # given the page read when the shop had no gateway
+    assert "Pay now" not in client.get(pending_order.get_absolute_url()).content.decode()
+
+    # when the shop connects Midtrans
+    connect(shop, "midtrans")
+
+    # then the next view offers it, and stops the moment it is switched off
+    assert "Pay now" in client.get(pending_order.get_absolute_url()).content.decode()
+    shop.gateway_connections.update(is_active=False)
+    assert "Pay now" not in client.get(pending_order.get_absolute_url()).content.decode()
+
+
 def test_pay_now_opens_a_snap_page_and_sends_the_buyer_there(
     client, gateway, midtrans_shop, pending_order, django_capture_on_commit_callbacks
 ):
