@@ -32,8 +32,8 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = "postgresql://postgres@127.0.0.1:5432"
 CHUNK = 5_000
-# Orders still waiting for their down payment's unique amount; the older ones have released
-# theirs, as orders that paid or expired do (the kode unik range is 9,999 per amount).
+# Orders still waiting for their down payment's unique amount; the older ones released theirs
+# long ago, as orders that paid or expired do (the kode unik range is 9,999 per amount).
 LIVE_AMOUNTS = 5_000
 # What each shop gets besides its orders, the same at both sizes.
 WAITING = 60
@@ -100,6 +100,8 @@ def fill(campaign, count: int, prefix: int) -> None:
 
     variant = campaign.variants.get()
     half = variant.price / 2
+    # Released amounts from long before: a statement of today can only pay the live ones.
+    long_ago = campaign.opens_at - timedelta(days=90)
     for start in range(0, count, CHUNK):
         stop = min(start + CHUNK, count)
         with transaction.atomic():
@@ -140,10 +142,8 @@ def fill(campaign, count: int, prefix: int) -> None:
                     kind=TransferAmount.Kind.DEPOSIT,
                     code=1 + n % MAX_TRANSFER_CODE,
                     amount=half + 1 + n % MAX_TRANSFER_CODE,
-                    claimed_at=order.created_at,
-                    released_at=None
-                    if n >= count - LIVE_AMOUNTS
-                    else order.created_at + timedelta(days=1),
+                    claimed_at=order.created_at if n >= count - LIVE_AMOUNTS else long_ago,
+                    released_at=None if n >= count - LIVE_AMOUNTS else long_ago + timedelta(days=1),
                 )
                 for n, order in enumerate(orders, start)
             )

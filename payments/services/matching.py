@@ -14,10 +14,11 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.db.models import Q
 from django.utils import timezone
 
 from campaigns.models import Shop
@@ -92,7 +93,11 @@ def classify(shop: Shop, entries: list[Entry]) -> list[Row]:
             shop=shop, fingerprint__in=[row.fingerprint for row in rows]
         ).values_list("fingerprint", flat=True)
     )
-    claims = _claims(shop, {row.entry.amount for row in rows})
+    claims = _claims(
+        shop,
+        {row.entry.amount for row in rows},
+        since=min((row.entry.booked_on for row in rows), default=None),
+    )
     named = _named_orders(shop, rows)
     zone = ZoneInfo(shop.time_zone)
     # What each order may still take from this statement: two lines never pay it twice over.
@@ -154,11 +159,20 @@ def _waits(order: Order) -> bool:
     return payment_due(order, paid=order.paid) is not None
 
 
-def _claims(shop: Shop, amounts: set[Decimal]) -> dict[Decimal, list[TransferAmount]]:
-    """Every amount of the shop's orders, waiting or not, equal to one of `amounts`."""
+def _claims(shop: Shop, amounts: set[Decimal], *, since) -> dict[Decimal, list[TransferAmount]]:
+    """Every amount of the shop's orders equal to one of `amounts` that a line booked on `since`
+    or later could pay: waiting, or released within BOOKING_GRACE of it.
+
+    The released ones from before are left unread: a shop with 100,000 orders has about ten per
+    amount (bench/big.py), and none of them can be what a line of this statement paid."""
     found: dict[Decimal, list[TransferAmount]] = {}
+    if since is None:
+        return found
+    # A day of margin for the shop's time zone, in which _match reads the days.
+    released_since = datetime.combine(since, time(), UTC) - BOOKING_GRACE - timedelta(days=1)
     claims = (
         TransferAmount.objects.filter(shop=shop, amount__in=amounts)
+        .filter(Q(released_at__isnull=True) | Q(released_at__gte=released_since))
         .select_related("order")
         .annotate(paid=paid_sql("order_id"))
         .order_by("claimed_at", "pk")

@@ -224,6 +224,25 @@ def test_an_amount_of_an_order_no_longer_waiting_is_not_credited_and_says_whose_
     assert row.stale == ayu
 
 
+@pytest.mark.parametrize(("released_days_ago", "whose"), [(3, True), (5, False)])
+def test_an_amount_released_within_the_booking_grace_still_says_whose_it_was(
+    tote, owner, released_days_ago, whose
+):
+    # given Ayu's order, whose amount was released some days ago (paid, expired or cancelled)
+    ayu = placed_days_ago(make_order(tote), days=10)
+    amount = to_send(ayu)
+    ayu.transfer_amounts.update(released_at=timezone.now() - timedelta(days=released_days_ago))
+
+    # when that amount shows up in today's statement
+    text = klikbca([(today(), amount, "AYU")])
+    statement = upload_statement(shop=tote.shop, layout="bca", upload=upload(text), actor=owner)
+    (row,) = preview_statement(statement=statement).rows
+
+    # then it is never credited; within the three days' grace the seller is told it was hers
+    assert row.category == UNMATCHED
+    assert row.stale == (ayu if whose else None)
+
+
 def test_without_unique_codes_equal_amounts_are_ambiguous_and_the_order_code_decides(shop, owner):
     # given a shop that adds no codes: two orders expect the same Rp 75.000
     campaign = make_campaign(shop, capacity=None)
