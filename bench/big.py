@@ -18,7 +18,6 @@ figures and drops the database. Exit status 1 if a page does not answer 200; mis
 
 import argparse
 import os
-import secrets
 import statistics
 import sys
 import time
@@ -28,9 +27,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import psycopg
+from rush import PG_URL, production_env
 
 ROOT = Path(__file__).resolve().parent.parent
-PG_URL = "postgresql://postgres@127.0.0.1:5432"
 CHUNK = 5_000
 # Orders still waiting for their down payment's unique amount; the older ones released theirs
 # long ago, as orders that paid or expired do (the kode unik range is 9,999 per amount).
@@ -47,19 +46,7 @@ def log(message=""):
 
 
 def configure(db: str):
-    env = {
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "testserver",
-        "SECURE_SSL_REDIRECT": "false",
-        "SESSION_COOKIE_SECURE": "false",
-        "CSRF_COOKIE_SECURE": "false",
-        "SECURE_HSTS_SECONDS": "0",
-        "DATABASE_URL": f"{PG_URL}/{db}",
-        "EMAIL_URL": "dummymail://",
-        "LOG_LEVEL": "WARNING",
-    }
-    os.environ.update(env)
+    os.environ.update(production_env(db, "testserver"))
     os.environ["DJANGO_SETTINGS_MODULE"] = "openpo.settings"
     sys.path.insert(0, str(ROOT))
     os.chdir(ROOT)

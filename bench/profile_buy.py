@@ -15,7 +15,6 @@ import argparse
 import cProfile
 import os
 import pstats
-import secrets
 import statistics
 import sys
 import time
@@ -24,25 +23,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import psycopg
+from rush import PG_URL, production_env
 
 ROOT = Path(__file__).resolve().parent.parent
-PG_URL = "postgresql://postgres@127.0.0.1:5432"
 
 
 def configure(db: str):
-    os.environ.update(
-        DEBUG="false",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="testserver",
-        SECURE_SSL_REDIRECT="false",
-        SESSION_COOKIE_SECURE="false",
-        CSRF_COOKIE_SECURE="false",
-        SECURE_HSTS_SECONDS="0",
-        DATABASE_URL=f"{PG_URL}/{db}",
-        EMAIL_URL="dummymail://",
-        LOG_LEVEL="WARNING",
-        DJANGO_SETTINGS_MODULE="openpo.settings",
-    )
+    os.environ.update(production_env(db, "testserver"), DJANGO_SETTINGS_MODULE="openpo.settings")
     sys.path.insert(0, str(ROOT))
     os.chdir(ROOT)
     import django

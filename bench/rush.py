@@ -119,6 +119,24 @@ TEXTAREA = re.compile(r"<textarea\b[^>]*\bname=\"([^\"]+)\"[^>]*>(.*?)</textarea
 ATTR = re.compile(r"\b(name|value|type)=\"([^\"]*)\"", re.I)
 
 
+def production_env(db: str, host: str) -> dict[str, str]:
+    """Production settings for a run on this machine: DEBUG off, a throwaway secret, no TLS, the
+    database `db`, no mail server (e-mails stay queued). The other benches and the fault test
+    run on these too."""
+    return {
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": host,
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "SECURE_HSTS_SECONDS": "0",
+        "DATABASE_URL": f"{PG_URL}/{db}",
+        "EMAIL_URL": "dummymail://",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
 def log(message=""):
     print(message, flush=True)
 
@@ -461,19 +479,7 @@ def main() -> int:
 
     db = f"openpo_bench_{os.getpid()}"
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE",)}
-    env.update(
-        DEBUG="false",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS=HOST,
-        SECURE_SSL_REDIRECT="false",
-        SESSION_COOKIE_SECURE="false",
-        CSRF_COOKIE_SECURE="false",
-        SECURE_HSTS_SECONDS="0",
-        DATABASE_URL=f"{PG_URL}/{db}",
-        EMAIL_URL="dummymail://",  # no MTA here; the worker is not run, e-mails stay queued
-        LOG_LEVEL="WARNING",
-        TRUSTED_PROXY_HOPS="1",
-    )
+    env.update(production_env(db, HOST), TRUSTED_PROXY_HOPS="1")
     logdir = tempfile.mkdtemp(prefix="openpo-bench-")
     app = floor = None
     failed = []

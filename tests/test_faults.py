@@ -165,16 +165,7 @@ def test_worker_killed_mid_rush_loses_no_acknowledged_order_and_half_writes_none
     db = f"openpo_faults_{os.getpid()}_{secrets.token_hex(4)}"
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     env.update(
-        DEBUG="false",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="false",
-        SESSION_COOKIE_SECURE="false",
-        CSRF_COOKIE_SECURE="false",
-        SECURE_HSTS_SECONDS="0",
-        DATABASE_URL=f"{rush_mod.PG_URL}/{db}",
-        EMAIL_URL="dummymail://",
-        LOG_LEVEL="WARNING",
+        rush_mod.production_env(db, "127.0.0.1"),
         ORDER_RATE="1000000/1",  # the per-address limit never triggers
     )
     logdir = tempfile.mkdtemp(prefix="openpo-faults-")
